@@ -1,0 +1,110 @@
+"""The dbt project as Dagster assets: one lineage graph from the news tables to the marts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from assets.resources import WarehouseResource
+from pipeline.report import CHART_MART, chart_markdown, render_weekly_chart, weekly_attacks
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _dbt_environment(work_path: Path | None = None) -> dict[str, str]:
+    environment = dict(os.environ, DO_NOT_TRACK="1", DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if work_path is not None:
+        environment["SITREP_WAREHOUSE_WORK_PATH"] = str(work_path)
+    return environment
+
+
+def _newest_source_mtime(project_dir: Path) -> float:
+    candidates = [project_dir / "dbt_project.yml"]
+    for folder in ("models", "macros", "tests", "seeds", "snapshots"):
+        candidates.extend(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    return max((p.stat().st_mtime for p in candidates if p.exists()), default=0.0)
+
+
+def ensure_manifest(project: DbtProject = dbt_project) -> Path:
+    """Build target/manifest.json when it is missing or older than the project's files.
+
+    `DbtProject.prepare_if_dev()` only acts under `dagster dev`; a plain
+    `dagster asset materialize` straight after `pip install -e .` must work too.
+    """
+    manifest = project.manifest_path
+    if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project.project_dir):
+        return manifest
+    subprocess.run(
+        [str(DBT_EXECUTABLE), "parse", "--quiet", "--project-dir", str(project.project_dir),
+         "--profiles-dir", str(project.profiles_dir), "--target-path", str(project.target_path)],
+        check=True, env=_dbt_environment(), cwd=project.project_dir,
+    )
+    return manifest
+
+
+class SchemaPrefixedTranslator(DagsterDbtTranslator):
+    """Models keyed by their DuckDB schema (marts/incidents); sources keep news/<table>."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("config", {}).get("schema") or "dbt"
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=dbt_project,
+    dagster_dbt_translator=SchemaPrefixedTranslator(),
+    pool="sitrep_warehouse",
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """Runs `dbt build` (models and their tests, the tests becoming asset checks) on the work file."""
+    store = warehouse.warehouse()
+    weekly_output = None
+    with store.lock():
+        # dbt's profile reads the work path from the environment of its own process.
+        os.environ["SITREP_WAREHOUSE_WORK_PATH"] = str(store.work_path)
+        for event in dbt.cli(["build"], context=context).stream():
+            # The weekly mart waits until dbt has let go of the file, to chart what it wrote.
+            if isinstance(event, dg.Output) and event.output_name.endswith(CHART_MART):
+                weekly_output = event
+                continue
+            yield event
+    if weekly_output is not None:
+        chart_path = store.published_path.parent / "reports" / f"{CHART_MART}.png"
+        import duckdb
+
+        con = duckdb.connect(str(store.work_path), read_only=True)
+        try:
+            weekly = weekly_attacks(con)
+        finally:
+            con.close()
+        render_weekly_chart(weekly, chart_path)
+        yield weekly_output.with_metadata(
+            {
+                **weekly_output.metadata,
+                "chart": dg.MetadataValue.md(chart_markdown(chart_path)),
+                "chart_path": dg.MetadataValue.path(str(chart_path)),
+                "non_zero_rows": weekly.height,
+            }
+        )
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=str(DBT_EXECUTABLE)
+    )

@@ -1,0 +1,113 @@
+-- Groups cooperation-event reports that tell the same meeting, agreement, visit or handover
+-- and gives each group one cooperation_event_id. Rule documented in _intermediate__models.yml.
+with recursive reports as (
+    select
+        r.*,
+        a.published_at,
+        a.source_group_id,
+        a.source,
+        {{ period_start('r.event_date', 'r.date_precision') }} as period_start,
+        {{ period_end('r.event_date', 'r.date_precision') }} as period_end
+    from {{ ref('stg_news__cooperation_events') }} as r
+    left join {{ ref('stg_news__articles') }} as a using (article_id)
+),
+
+candidate_pairs as (
+    select
+        a.report_id as report_a,
+        b.report_id as report_b,
+        a.article_id <> b.article_id as across_articles,
+        a.article_id <> b.article_id or a.char_start <> b.char_start as other_sentence,
+        a.evidence_normalised = b.evidence_normalised as same_text,
+        a.province_code is null or b.province_code is null or a.province_code = b.province_code
+            as province_compatible,
+        coalesce(lower(a.location) = lower(b.location), false) as same_location,
+        len(list_intersect(a.participants, b.participants)) > 0 as shared_participant,
+        -- organisations: Jaccard >= 0.5, because the two ministries appear in most events
+        len(list_distinct(list_concat(a.organisations, b.organisations))) > 0
+            and 2 * len(list_intersect(list_distinct(a.organisations), list_distinct(b.organisations)))
+                >= len(list_distinct(list_concat(a.organisations, b.organisations)))
+            as similar_organisations,
+        a.date_precision = 'day' and b.date_precision = 'day' as both_day,
+        a.event_date = b.event_date as same_date,
+        a.period_start is not null and b.period_start is not null as both_dated,
+        (a.period_start <= b.period_start and a.period_end >= b.period_end)
+            or (b.period_start <= a.period_start and b.period_end >= a.period_end) as periods_nest
+    from reports as a
+    inner join reports as b
+        on a.report_id < b.report_id
+        and a.event_type = b.event_type
+),
+
+matched_pairs as (
+    select
+        report_a,
+        report_b,
+        case
+            when across_articles and same_text and province_compatible
+                then 'same_evidence_text'
+            when other_sentence and province_compatible and both_dated
+                and ((both_day and same_date) or (not both_day and periods_nest))
+                and (shared_participant or similar_organisations or same_location)
+                then 'same_event_attributes'
+        end as match_rule
+    from candidate_pairs
+),
+
+edges as (
+    select report_a as report_id, report_b as linked_report_id, match_rule
+    from matched_pairs where match_rule is not null
+    union all
+    select report_b, report_a, match_rule
+    from matched_pairs where match_rule is not null
+),
+
+reach (report_id, reachable_report_id) as (
+    select report_id, report_id from reports
+    union
+    select reach.report_id, edges.linked_report_id
+    from reach
+    inner join edges on edges.report_id = reach.reachable_report_id
+),
+
+clusters as (
+    select report_id, min(reachable_report_id) as cluster_root_report_id
+    from reach
+    group by report_id
+),
+
+links as (
+    select
+        report_id,
+        list_sort(list(linked_report_id)) as linked_report_ids,
+        list_sort(list(distinct match_rule)) as match_rules
+    from edges
+    group by report_id
+)
+
+select
+    left(sha256('cooperation:' || c.cluster_root_report_id), 16) as cooperation_event_id,
+    c.cluster_root_report_id,
+    r.report_id,
+    r.article_id,
+    r.source_group_id,
+    r.source,
+    r.published_at,
+    r.char_start,
+    r.char_end,
+    r.sentence_idx,
+    r.evidence,
+    r.event_type,
+    r.event_date,
+    r.date_precision,
+    r.participants,
+    r.organisations,
+    r.location,
+    r.province_code,
+    r.coordination_room,
+    r.room_provinces,
+    coalesce(l.linked_report_ids, cast([] as varchar[])) as linked_report_ids,
+    coalesce(l.match_rules, cast([] as varchar[])) as match_rules
+from reports as r
+inner join clusters as c using (report_id)
+left join links as l using (report_id)

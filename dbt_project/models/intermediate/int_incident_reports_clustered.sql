@@ -1,0 +1,132 @@
+-- Groups incident reports that tell the same real-world incident and gives each group one
+-- incident_id. The matching rule is documented in _intermediate__models.yml.
+with recursive reports as (
+    select
+        r.*,
+        a.published_at,
+        a.source_group_id,
+        a.source,
+        {{ period_start('r.event_date', 'r.date_precision') }} as period_start,
+        {{ period_end('r.event_date', 'r.date_precision') }} as period_end
+    from {{ ref('stg_news__incident_reports') }} as r
+    left join {{ ref('stg_news__articles') }} as a using (article_id)
+),
+
+candidate_pairs as (
+    -- blocking: a pair can only match on the same province or on the same evidence text
+    select
+        a.report_id as report_a,
+        b.report_id as report_b,
+        a.article_id <> b.article_id as across_articles,
+        a.article_id = b.article_id and a.char_start <> b.char_start as other_sentence_same_article,
+        a.evidence_normalised = b.evidence_normalised as same_text,
+        a.event_family = b.event_family as same_family,
+        a.event_type = b.event_type as same_type,
+        a.province_code = b.province_code as same_province,
+        a.province_code is null or b.province_code is null or a.province_code = b.province_code
+            as province_compatible,
+        coalesce(lower(a.location) = lower(b.location), false) as same_location,
+        lower(a.location) is not distinct from lower(b.location) as location_not_distinct,
+        {{ counts_compatible('a.killed', 'b.killed') }}
+            and {{ counts_compatible('a.wounded', 'b.wounded') }}
+            and {{ counts_compatible('a.kidnapped', 'b.kidnapped') }} as counts_compatible,
+        coalesce(a.killed = b.killed, false)
+            or coalesce(a.wounded = b.wounded, false)
+            or coalesce(a.kidnapped = b.kidnapped, false) as a_count_agrees,
+        a.date_precision = 'day' and b.date_precision = 'day' as both_day,
+        a.event_date = b.event_date as same_date,
+        abs(a.event_date - b.event_date) = 1 as one_day_apart,
+        a.period_start is not null and b.period_start is not null as both_dated,
+        (a.period_start <= b.period_start and a.period_end >= b.period_end)
+            or (b.period_start <= a.period_start and b.period_end >= a.period_end) as periods_nest
+    from reports as a
+    inner join reports as b
+        on a.report_id < b.report_id
+        and (a.province_code = b.province_code or a.evidence_normalised = b.evidence_normalised)
+),
+
+matched_pairs as (
+    select
+        report_a,
+        report_b,
+        case
+            when across_articles and same_text and same_family and province_compatible
+                and counts_compatible
+                then 'same_evidence_text'
+            when same_province and same_family and counts_compatible
+                and (across_articles or (other_sentence_same_article and same_type and location_not_distinct))
+                and both_dated
+                and (
+                    (both_day and same_date)
+                    or (both_day and one_day_apart and a_count_agrees)
+                    or (not both_day and periods_nest and (a_count_agrees or same_location))
+                )
+                then 'same_incident_attributes'
+        end as match_rule
+    from candidate_pairs
+),
+
+edges as (
+    select report_a as report_id, report_b as linked_report_id, match_rule
+    from matched_pairs where match_rule is not null
+    union all
+    select report_b, report_a, match_rule
+    from matched_pairs where match_rule is not null
+),
+
+-- connected components: every report reaches its whole cluster through the edges
+reach (report_id, reachable_report_id) as (
+    select report_id, report_id from reports
+    union
+    select reach.report_id, edges.linked_report_id
+    from reach
+    inner join edges on edges.report_id = reach.reachable_report_id
+),
+
+clusters as (
+    select report_id, min(reachable_report_id) as cluster_root_report_id
+    from reach
+    group by report_id
+),
+
+links as (
+    select
+        report_id,
+        list_sort(list(linked_report_id)) as linked_report_ids,
+        list_sort(list(distinct match_rule)) as match_rules
+    from edges
+    group by report_id
+)
+
+select
+    left(sha256('incident:' || c.cluster_root_report_id), 16) as incident_id,
+    c.cluster_root_report_id,
+    r.report_id,
+    r.article_id,
+    r.source_group_id,
+    r.source,
+    r.published_at,
+    r.char_start,
+    r.char_end,
+    r.sentence_idx,
+    r.evidence,
+    r.event_date,
+    r.date_precision,
+    r.event_type,
+    r.event_family,
+    r.is_attack,
+    r.perpetrator,
+    r.perpetrator_basis,
+    r.target,
+    r.target_type,
+    r.province_code,
+    r.location,
+    r.geo_precision,
+    r.killed,
+    r.wounded,
+    r.kidnapped,
+    coalesce(l.linked_report_ids, cast([] as varchar[])) as linked_report_ids,
+    coalesce(l.match_rules, cast([] as varchar[])) as match_rules
+from reports as r
+inner join clusters as c using (report_id)
+left join links as l using (report_id)

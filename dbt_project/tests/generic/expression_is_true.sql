@@ -1,0 +1,6 @@
+{#- Row-level invariant: fails on every row where the boolean SQL expression is not true. -#}
+{% test expression_is_true(model, expression) %}
+select *
+from {{ model }}
+where not coalesce(({{ expression }}), false)
+{% endtest %}

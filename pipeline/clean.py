@@ -1,0 +1,583 @@
+"""Turn the raw text of one news article into a clean body with exact sentence offsets.
+
+Everything here works on Python ``str`` code-point offsets: ``body[start:end]`` is the sentence.
+The body keeps every character of the article text (curly quotes, dashes, Arabic script); the
+only changes are removed boilerplate lines/spans and normalised whitespace, so a span found in
+the body is a span a person can find in the article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+__all__ = [
+    "CleanedArticle",
+    "clean_article",
+    "split_sentences",
+    "split_sentences_with_paragraphs",
+    "sentences_frame",
+    "article_id_for",
+    "normalise_for_hash",
+    "paragraph_hash",
+    "find_full_dates",
+    "KNOWN_OUTLETS",
+]
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    headline: str | None
+    dateline: str | None
+    source_hint: str | None
+    body: str
+    removed: tuple[str, ...]
+    published_from_text: date | None
+
+
+# --------------------------------------------------------------------------------------------
+# Whitespace and line normalisation
+# --------------------------------------------------------------------------------------------
+
+# Every character str.splitlines() treats as a line break becomes "\n", so the body has exactly
+# one line-break character and sentence/paragraph logic never disagrees with Python about lines.
+_LINEBREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Invisible characters that carry no text (BOM, zero-width space, soft hyphen, word joiner).
+# ZWNJ/ZWJ stay: they change letter shapes in Persian and Kurdish.
+_INVISIBLE = re.compile(r"[\ufeff\u200b\u00ad\u2060\u180e]")
+# Horizontal whitespace (NBSP, thin/em spaces, ...) and stray C0 control characters.
+_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0e-\x1b\x1f\x7f]+")
+
+_TERMINAL = ".!?…:;\"”’»)]؟۔"
+
+
+def _lines(raw: str) -> list[str]:
+    text = _INVISIBLE.sub("", _LINEBREAKS.sub("\n", raw))
+    return [_HSPACE.sub(" ", line).strip() for line in text.split("\n")]
+
+
+def _paragraphs(raw: str) -> list[str]:
+    """Blank-line separated blocks; inside a block a single newline is a paragraph break unless
+    it is a hard wrap (the line runs on without terminal punctuation)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in _lines(raw) + [""]:
+        if not line:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            continue
+        if current:
+            prev = current[-1]
+            wrapped = prev[-1] not in _TERMINAL and (
+                len(prev) >= 50 or line[0].islower() or line[0].isdigit()
+            )
+            if not wrapped:
+                paragraphs.append(" ".join(current))
+                current = []
+        current.append(line)
+    return paragraphs
+
+
+# --------------------------------------------------------------------------------------------
+# Boilerplate patterns (general shapes of site furniture, not strings from particular pages)
+# --------------------------------------------------------------------------------------------
+
+KNOWN_OUTLETS: tuple[str, ...] = (
+    "Rudaw", "Rudaw English", "Kurdistan 24", "Kurdistan24", "K24", "Reuters", "AFP", "AP",
+    "Associated Press", "Agence France-Presse", "Shafaq News", "Shafaq", "Al-Monitor",
+    "Al Monitor", "BasNews", "Bas News", "NRT", "NRT English", "Xinhua", "Anadolu",
+    "Anadolu Agency", "AA", "Iraqi News", "IraqiNews", "INA", "Al Jazeera", "Al-Jazeera",
+    "Asharq Al-Awsat", "The New Arab", "Kurdistan Chronicle", "Baghdad Today", "Alsumaria",
+    "Al Sumaria", "Al-Mada", "Al Mada", "Daily Sabah", "The National", "Arab News",
+    "Kurdistan Region Presidency", "KRG", "Basnews", "Al Arabiya", "Al-Arabiya", "AhlulBayt News",
+    "Long War Journal", "The Defense Post", "Defense Post", "Military Times", "Stars and Stripes",
+    "BBC", "CNN", "The Washington Post", "The New York Times", "The Guardian", "EPA", "Getty Images",
+    "Getty", "Kurdistan Times", "Draw Media", "The Baghdad Post", "Baghdad Post", "Iraq Oil Report",
+    "964", "Shafaaq", "Voice of America", "VOA", "Al-Hurra", "Alhurra", "Sky News Arabia",
+)
+_OUTLETS_RE = "|".join(sorted((re.escape(o) for o in KNOWN_OUTLETS), key=len, reverse=True))
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_FULL_DATE = re.compile(
+    rf"\b(?P<m1>{_MONTH_RE})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)\b"
+    rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\.?,?\s+(?P<y2>(?:19|20)\d\d)\b"
+    r"|\b(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d)\b",
+    re.IGNORECASE,
+)
+_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
+_TIME = r"(?:\s*(?:at\s+|-\s*|,\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*(?:GMT|UTC|AST|[+-]\d\d:?\d\d))?)"
+_DATE_LINE = re.compile(
+    rf"^(?:(?:published|updated|posted|last updated|date)(?:\s+on)?\s*:?\s*)?(?:{_WEEKDAY},?\s*)?"
+    rf"(?:{_FULL_DATE.pattern}){_TIME}?\s*(?:\|.*)?$",
+    re.IGNORECASE,
+)
+
+# A paragraph that is wholly one of these is site furniture.
+_NAV_LINE = re.compile(
+    r"^\W*(?:back to (?:all|top|home|news|list|the top)|home|menu|search|skip to (?:main )?content"
+    r"|print(?: this)?(?: article| page)?|e-?mail|share|tweet|whatsapp|facebook|twitter|telegram"
+    r"|next(?: article| story)?|previous(?: article| story)?|source|advertisement|sponsored"
+    r"|listen(?: to this article)?|close|loading\.*|read (?:full )?(?:article|story))\W*$",
+    re.IGNORECASE,
+)
+_LINK_LINE = re.compile(
+    r"^\W*(?:read more|read also|also read|related|see also|more on this|recommended|watch|"
+    r"listen|more)\b\s*(?::|»|>|-|–|—|\|)",
+    re.IGNORECASE,
+)
+_LINK_LINE_BARE = re.compile(r"^\W*(?:read more|read also|also read|see also)\b", re.IGNORECASE)
+_SOCIAL_LINE = re.compile(
+    r"^\W*(?:share (?:this|on|via|the)\b|share:|follow (?:us|rudaw|@)|subscribe\b|sign up\b|"
+    r"click here\b|join (?:us|our)\b|download (?:the|our) app\b|get (?:the|our) (?:app|newsletter)\b|"
+    r"we use cookies\b|this (?:web)?site uses cookies\b|by (?:continuing|using)\b.*\b(?:site|website|cookies)\b|"
+    r"accept (?:all )?cookies\b|cookie (?:policy|settings|preferences)\b|privacy policy\b|"
+    r"terms (?:of|and) (?:use|service|conditions)\b|all rights reserved\b|copyright\b|©|"
+    r"(?:tags|labels|topics|keywords)\s*:)",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^\W*(?:editing|reporting|writing|additional reporting|compiled|edited|translated|"
+    r"translation|written|produced|photos?|video)\s+by\b",
+    re.IGNORECASE,
+)
+_CREDIT_TAIL = re.compile(
+    r"\s*\(\s*(?:editing|reporting|writing|additional reporting|compiled|translated)\s+by\b[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+# A caption: a credit at the end of a short paragraph ("... Photo: Name/Outlet").
+_CAPTION_TAIL = re.compile(
+    r"(?:\b(?:photo|photos|photograph|picture|image|video|graphic|file photo)\s*(?:credit)?\s*:\s*"
+    r"[^.!?]{0,80}|\(\s*(?:photo|file photo|image|video)\b[^)]{0,100}\)\s*"
+    rf"|(?:{_OUTLETS_RE})\s*/\s*[A-Z][\w .’'-]{{1,40}}|[A-Z][\w .’'-]{{1,40}}\s*/\s*(?:{_OUTLETS_RE})(?:\s+photo)?)\W*$",
+    re.IGNORECASE,
+)
+_CAPTION_HEAD = re.compile(
+    r"^\W*(?:(?:AFP|Reuters|AP|EPA|Getty|Rudaw|Kurdistan ?24|file|archive)\s+)?(?:photo|image)\b\s*[:/\-–]",
+    re.IGNORECASE,
+)
+_CAPTION_ALONE = re.compile(
+    rf"^\W*(?:file photo|(?:{_OUTLETS_RE})(?:\s+photos?)?|photo|getty images)\W*$", re.IGNORECASE
+)
+_CAPTION_INLINE = re.compile(r"\s*\(\s*(?:photo|file photo|image|photo credit)\s*[:/]?[^)]{0,100}\)", re.IGNORECASE)
+# Headings after which a page lists other stories, comments or tags: the article has ended.
+_TRAILER = re.compile(
+    r"^\W*(?:popular posts(?: from this blog)?|related (?:posts|articles|stories|news|content|coverage|reading)"
+    r"|you (?:may|might) (?:also )?(?:like|be interested in|have missed)|more (?:stories|news|from [\w ]{1,30}|on this (?:topic|story))"
+    r"|most (?:read|popular|viewed|shared)|recommended(?: for you| stories| articles| reading)?|trending(?: now| stories)?"
+    r"|(?:\d+\s+)?comments?|leave a (?:comment|reply)|post a comment|latest (?:news|stories)|top stories"
+    r"|editor[’']?s picks|what to read next|read next|in other news)\W*$",
+    re.IGNORECASE,
+)
+_SOURCE_TAIL = re.compile(r"(?<=[.!?”\"’)\]])\s+Source\s*:?\s*$")
+_SOURCE_LINE = re.compile(rf"^\W*source\s*:\s*(?:{_OUTLETS_RE}|[\w .'-]{{1,40}})\W*$", re.IGNORECASE)
+_BYLINE = re.compile(r"^By\s+[A-Z][\w.’'-]+(?:\s+(?:[A-Z][\w.’'-]+|al-\w+|and|&)){0,6}(?:\s*[|,–—-].{0,60})?$")
+_SECTIONS = {
+    "news", "kurdistan", "iraq", "world", "middle east", "security", "politics", "opinion", "analysis",
+    "home", "breaking news", "latest", "features", "feature", "interview", "economy", "business",
+    "region", "international", "syria", "turkey", "iran", "exclusive", "breaking", "live", "video",
+    "in pictures", "kurdistan region", "kurdistan 24", "rudaw", "top news", "top stories", "local",
+}
+_SECTION_LABEL = re.compile(r"^(?:In\s+[A-Z][\w’'-]*(?:\s+[A-Z0-9][\w’'-]*){0,2}|.{1,40}(?:\s+[>»/|›]\s+.{1,40})+)$")
+_HEADLINE_PREFIX = re.compile(
+    rf"^(?:(?P<outlet>{_OUTLETS_RE})|exclusive|breaking(?: news)?|update[d]?|watch|video|analysis|photos?)\s*[:|]\s+",
+    re.IGNORECASE,
+)
+_HEADLINE_SUFFIX = re.compile(rf"\s+[|–—-]\s+(?P<outlet>{_OUTLETS_RE})(?:\s+English)?\s*$", re.IGNORECASE)
+
+# ERBIL, Kurdistan Region – / ERBIL (Kurdistan 24) – / BAGHDAD, July 20 (Reuters) - / MOSUL, Iraq —
+_CAPS_WORD = r"[A-Z][A-Z’'.\-]+"
+_TITLE_WORD = r"[A-Z][\w’'.\-]*"
+_DATELINE = re.compile(
+    rf"^(?P<dateline>(?P<place>{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,3}})"
+    rf"(?:\s*,\s*(?:{_TITLE_WORD}|{_MONTH_RE}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)(?:\s+(?:{_TITLE_WORD}|\d{{1,4}}))*){{0,2}}"
+    rf"(?:\s*\((?P<outlet>[^()]{{2,40}})\))?)\s*(?:[-–—]{{1,2}}|:)\s+(?=\S)"
+    rf"|^(?P<dateline2>(?P<place2>{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}})"
+    rf"(?:\s*,\s*{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}})?\s*\((?P<outlet2>{_OUTLETS_RE})\))\s*[-–—]{{1,2}}\s+(?=\S)",
+)
+
+_WORD = re.compile(r"\w+")
+
+
+def _is_caption(p: str) -> bool:
+    if len(p) > 400:
+        return False
+    return bool(_CAPTION_TAIL.search(p) or _CAPTION_HEAD.match(p) or _CAPTION_ALONE.match(p))
+
+
+def _is_furniture(p: str) -> bool:
+    if len(p) > 300:
+        return False
+    return bool(
+        _NAV_LINE.match(p)
+        or _LINK_LINE.match(p)
+        or _LINK_LINE_BARE.match(p)
+        or _SOCIAL_LINE.match(p)
+        or (_CREDIT_LINE.match(p) and len(p) <= 250)
+        or _SOURCE_LINE.match(p)
+        or _DATE_LINE.match(p)
+    )
+
+
+def _is_top_label(p: str) -> bool:
+    """Section labels, breadcrumbs and bylines that sit above the headline."""
+    if len(p) > 80:
+        return False
+    if p.lower().strip(" :|-–—") in _SECTIONS:
+        return True
+    if _SECTION_LABEL.match(p) and len(p.split()) <= 4:
+        return True
+    return bool(_BYLINE.match(p))
+
+
+def _trigrams(text: str) -> set[tuple[str, str, str]]:
+    words = _WORD.findall(text.lower())
+    return set(zip(words, words[1:], words[2:]))
+
+
+def _date_from(match: re.Match) -> date | None:
+    g = match.groupdict()
+    try:
+        if g["y1"]:
+            return date(int(g["y1"]), _MONTHS[g["m1"][:3].lower()], int(g["d1"]))
+        if g["y2"]:
+            return date(int(g["y2"]), _MONTHS[g["m2"][:3].lower()], int(g["d2"]))
+        return date(int(g["y3"]), int(g["m3"]), int(g["d3"]))
+    except (ValueError, KeyError):
+        return None
+
+
+def find_full_dates(text: str) -> list[date]:
+    """Every explicit day-month-year date in ``text`` (``July 20, 2020``, ``20 July 2020``,
+    ``2020-07-20``), in order; impossible dates are skipped."""
+    out = []
+    for m in _FULL_DATE.finditer(text):
+        d = _date_from(m)
+        if d is not None:
+            out.append(d)
+    return out
+
+
+def _strip_headline(headline: str) -> tuple[str, str | None]:
+    outlet = None
+    m = _HEADLINE_PREFIX.match(headline)
+    if m and len(headline) > m.end() + 10:
+        outlet = m.group("outlet")
+        headline = headline[m.end():]
+    m = _HEADLINE_SUFFIX.search(headline)
+    if m and m.start() > 10:
+        outlet = outlet or m.group("outlet")
+        headline = headline[: m.start()]
+    return headline.strip(), outlet
+
+
+def _looks_like_headline(p: str) -> bool:
+    # A headline is one line, not a paragraph of several sentences.
+    return len(p) <= 250 and not _DATELINE.match(p)
+
+
+def _norm_compare(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
+    """Strip site furniture from one article and find its headline, dateline and body.
+
+    ``title`` is a headline supplied alongside the text (JSONL ``title``, HTML ``<title>``); the
+    text then starts with the body, unless its first line repeats the title.
+    """
+    paragraphs = _paragraphs(raw)
+    removed: list[str] = []
+    kept: list[str] = []
+    source_hint: str | None = None
+
+    for i, p in enumerate(paragraphs):
+        if _TRAILER.match(p) and kept:
+            # Everything after "Popular posts from this blog" & co. lists other pages.
+            removed.extend(paragraphs[i:])
+            break
+        if _is_caption(p) or _is_furniture(p):
+            removed.append(p)
+            continue
+        for pattern in (_CREDIT_TAIL, _CAPTION_INLINE, _SOURCE_TAIL):
+            m = pattern.search(p)
+            while m and m.end() > m.start():
+                removed.append(p[m.start():m.end()].strip())
+                p = (p[: m.start()] + " " + p[m.end():]).strip()
+                p = _HSPACE.sub(" ", p)
+                m = pattern.search(p) if pattern is _CAPTION_INLINE else None
+        if p:
+            kept.append(p)
+
+    # Section labels, breadcrumbs and bylines above the headline.
+    while kept and _is_top_label(kept[0]) and len(kept) > 1:
+        removed.append(kept.pop(0))
+
+    headline: str | None = None
+    if title is not None and title.strip():
+        headline, source_hint = _strip_headline(_HSPACE.sub(" ", _INVISIBLE.sub("", title)).strip())
+        if kept:
+            first, _ = _strip_headline(kept[0])
+            if _norm_compare(first) == _norm_compare(headline):
+                kept.pop(0)
+    elif kept and _looks_like_headline(kept[0]) and len(kept) > 1:
+        headline, source_hint = _strip_headline(kept.pop(0))
+    headline = headline or None
+
+    # The dateline opens one of the first paragraphs; a paragraph before it is a standfirst.
+    dateline: str | None = None
+    dateline_idx: int | None = None
+    for j, p in enumerate(kept[:3]):
+        m = _DATELINE.match(p)
+        if m:
+            dateline = (m.group("dateline") or m.group("dateline2")).strip()
+            outlet = m.group("outlet") or m.group("outlet2")
+            if outlet and not find_full_dates(outlet):
+                source_hint = outlet.strip()
+            kept[j] = p[m.end():]
+            dateline_idx = j
+            break
+
+    # A standfirst or pull quote before the article proper that the article then repeats
+    # (verbatim or nearly) is kept once, in the article proper.
+    lede_zone = dateline_idx if dateline_idx is not None else min(2, len(kept) - 1)
+    drop: set[int] = set()
+    for j in range(max(lede_zone, 0)):
+        grams = _trigrams(kept[j])
+        if len(grams) < 4:
+            continue
+        later: set = set()
+        for p in kept[j + 1 : j + 8]:
+            later |= _trigrams(p)
+        if len(grams & later) / len(grams) >= 0.6:
+            drop.add(j)
+    seen: set[str] = set()
+    body_paragraphs: list[str] = []
+    for j, p in enumerate(kept):
+        key = _norm_compare(p)
+        if j in drop or (key and key in seen and len(p) >= 40):
+            removed.append(p)
+            continue
+        seen.add(key)
+        body_paragraphs.append(p)
+
+    body = "\n\n".join(body_paragraphs)
+
+    published: date | None = None
+    for text in [*removed, dateline or ""]:
+        found = find_full_dates(text)
+        if found:
+            published = found[0]
+            break
+
+    return CleanedArticle(
+        headline=headline,
+        dateline=dateline,
+        source_hint=source_hint,
+        body=body,
+        removed=tuple(r for r in removed if r),
+        published_from_text=published,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------------
+
+_TITLE_ABBREVS = frozenset(
+    "Mr Mrs Ms Dr Prof Gen Lt Col Maj Brig Capt Cpt Sgt Cpl Pvt Pte Adm Cmdr Cdr Gov Sen Rep Rev "
+    "Hon St Mt Ft Messrs Mme Mlle Sr Jr Supt Insp Lieut Gens Cols Lts Maj-Gen Lt-Gen Brig-Gen "
+    "Lt-Col Sheikh Pres Amb Atty Asst Assoc Dept Univ Gov't Mgr Supt Eng".split()
+)
+_NUMBER_ABBREVS = frozenset(
+    "No Nos Vol Art Fig pp p ch Ch Sec Para para approx Approx ca c Jan Feb Mar Apr Jun Jul Aug Sep "
+    "Sept Oct Nov Dec".split()
+)
+_NEVER_END = frozenset("e.g i.e cf vs viz al Ave Blvd Rd approx Approx ca".split())
+_MAYBE_END = frozenset("Inc Ltd Co Corp Bros etc".split())
+_STARTERS = frozenset(
+    "The A An He She It They We I You In On At But And Or So This That These Those His Her Their "
+    "Its Our There However Meanwhile According After Before During Since While When Where Last "
+    "Earlier Later Now Then Also Some Many Most No Yes If As For From With Without Such Both Each "
+    "Several Other Another Iraqi Kurdish US Two Three Four Five Six Seven Eight Nine Ten".split()
+)
+_CANDIDATE = re.compile(r"(?:\.\.\.|[.!?…؟۔])+[”\"’'»)\]]*")
+_PRE_WORD = re.compile(r"([A-Za-z][A-Za-z.\-’']*)$")
+_NEXT_WORD = re.compile(r"\W*([\w.\-]+)")
+_ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+
+
+def _is_boundary(line: str, m: re.Match) -> bool:
+    term = m.group()
+    end = m.end()
+    n = len(line)
+    j = end
+    while j < n and line[j] == " ":
+        j += 1
+    if j >= n:
+        return True
+    nxt = line[j]
+    single_period = term.rstrip("”\"’'»)]") == "."
+    if j == end:
+        # No space: only "men.But" (a lower-case word, a period, then a capitalised word).
+        return (
+            single_period
+            and m.start() >= 2
+            and line[m.start() - 2 : m.start()].isalpha()
+            and line[m.start() - 1].islower()
+            and j + 1 < n
+            and nxt.isupper()
+            and line[j + 1].islower()
+        )
+    if nxt.islower() or nxt in ",;:-–—":
+        return False
+    if not single_period:
+        return True
+    pre = _PRE_WORD.search(line, 0, m.start())
+    if not pre:
+        return True
+    word = pre.group(1).strip(".-’'")
+    if not word:
+        return True
+    next_word_m = _NEXT_WORD.match(line, j)
+    next_word = next_word_m.group(1) if next_word_m else ""
+    if word in _TITLE_ABBREVS or word in _NEVER_END:
+        return False
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: "James F. Jeffrey"
+    if word in _NUMBER_ABBREVS and nxt.isdigit():
+        return False
+    if _ACRONYM.match(word) or word in _MAYBE_END:
+        # "U.S. forces" continues; "... by the U.S. The embassy" ends.
+        return next_word in _STARTERS
+    if next_word.rstrip(".") in _TITLE_ABBREVS and next_word.endswith(".") and word[:1].isupper() and len(word) <= 4:
+        return False  # a mangled title before a title: "Lie. Gen. Yarallah"
+    return True
+
+
+def split_sentences_with_paragraphs(body: str) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph_idx) of every sentence; a line break always ends a sentence."""
+    out: list[tuple[int, int, int]] = []
+    para = 0
+    pos = 0
+    for line in body.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        cut = 0
+        for m in _CANDIDATE.finditer(line):
+            if _is_boundary(line, m):
+                _emit(out, line, line_start, cut, m.end(), para)
+                cut = m.end()
+        _emit(out, line, line_start, cut, len(line), para)
+        para += 1
+    return out
+
+
+def _emit(out: list, line: str, offset: int, start: int, end: int, para: int) -> None:
+    while start < end and line[start].isspace():
+        start += 1
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((offset + start, offset + end, para))
+
+
+def split_sentences(body: str) -> list[tuple[int, int]]:
+    """(start, end) code-point offsets of each sentence of ``body``."""
+    return [(s, e) for s, e, _ in split_sentences_with_paragraphs(body)]
+
+
+SENTENCE_SCHEMA = {
+    "article_id": pl.Utf8,
+    "sentence_idx": pl.Int64,
+    "paragraph_idx": pl.Int64,
+    "char_start": pl.Int64,
+    "char_end": pl.Int64,
+    "text": pl.Utf8,
+}
+
+
+def sentences_frame(articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per sentence of each article's body (needs ``article_id`` and ``body``)."""
+    ids: list[str] = []
+    idx: list[int] = []
+    paras: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for article_id, body in zip(articles["article_id"].to_list(), articles["body"].to_list()):
+        if not body:
+            continue
+        spans = split_sentences_with_paragraphs(body)
+        ids.extend([article_id] * len(spans))
+        idx.extend(range(len(spans)))
+        for s, e, p in spans:
+            starts.append(s)
+            ends.append(e)
+            paras.append(p)
+    frame = pl.DataFrame(
+        {
+            "article_id": ids,
+            "sentence_idx": idx,
+            "paragraph_idx": paras,
+            "char_start": starts,
+            "char_end": ends,
+        },
+        schema={k: v for k, v in SENTENCE_SCHEMA.items() if k != "text"},
+    )
+    # polars slices strings by code point, so the text comes out of the body in one pass.
+    bodies = articles.select("article_id", "body").unique("article_id")
+    return (
+        frame.join(bodies, on="article_id", how="left", maintain_order="left")
+        .with_columns(
+            text=pl.col("body").str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start"))
+        )
+        .select(list(SENTENCE_SCHEMA))
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Identity
+# --------------------------------------------------------------------------------------------
+
+_QUOTES = str.maketrans(
+    {
+        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
+        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹘": "-",
+    }
+)
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def normalise_for_hash(text: str) -> str:
+    """NFKC, quotes and dashes unified, whitespace collapsed; case is kept."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return _ANY_SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def _sha16(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def article_id_for(body: str) -> str:
+    """Stable id of an article: the same story with other file names or boilerplate is one id."""
+    return _sha16(normalise_for_hash(body))
+
+
+def paragraph_hash(paragraph: str) -> str:
+    """Fingerprint of one paragraph, insensitive to case, punctuation and spacing."""
+    return _sha16(" ".join(_WORD.findall(normalise_for_hash(paragraph).lower())))

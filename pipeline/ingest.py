@@ -1,0 +1,830 @@
+"""Read a landing directory of raw articles into polars frames, accounting for every file.
+
+Each input file ends as exactly one row of the log: ``loaded``, ``duplicate`` (same normalised
+text as an article already held) or ``quarantined`` with a reason a person understands.
+Nothing a file contains may raise out of here: hostile input becomes a log row.
+
+Conventions (see docs/ARCHITECTURE.md):
+- ``source_file`` and log ``path`` are POSIX paths relative to the landing directory; a JSONL
+  line is ``file.jsonl#L3`` (1-based). A JSONL file is accounted for by one row per non-blank
+  line; a JSONL file that cannot be read at all, or has no lines, gets one row for the file.
+- ``published_at_basis``: ``manifest`` for any date supplied alongside the text (manifest.csv,
+  the JSONL ``published_at`` field, HTML metadata), ``text`` for an explicit full date found in
+  the text (captions and date lines included), ``unknown`` otherwise.
+- ``manifest.csv`` itself is logged ``loaded`` (reason says how many rows it has), or
+  ``quarantined`` if unreadable. A manifest row that names a file which does not exist gets a
+  row of its own: status ``quarantined``, path = the missing name, reason "manifest names a file
+  that does not exist".
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import zlib
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+
+from pipeline.clean import (
+    article_id_for,
+    clean_article,
+    find_full_dates,
+    paragraph_hash,
+    sentences_frame,
+)
+
+__all__ = [
+    "IngestBatch",
+    "ingest_directory",
+    "decode_bytes",
+    "detect_language",
+    "find_near_duplicates",
+    "paragraphs_frame",
+    "ARTICLE_SCHEMA",
+    "LOG_SCHEMA",
+    "PARAGRAPH_SCHEMA",
+    "DEFAULT_MAX_BYTES",
+]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+ARTICLE_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "source_file": pl.Utf8,
+    "source": pl.Utf8,
+    "url": pl.Utf8,
+    "headline": pl.Utf8,
+    "dateline": pl.Utf8,
+    "published_at": pl.Date,
+    "published_at_basis": pl.Utf8,
+    "body": pl.Utf8,
+    "near_duplicate_of": pl.Utf8,
+    "language": pl.Utf8,
+    "content_sha256": pl.Utf8,
+    "char_count": pl.Int64,
+}
+PARAGRAPH_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.Utf8,
+    "paragraph_idx": pl.Int64,
+    "paragraph_hash": pl.Utf8,
+}
+LOG_SCHEMA: dict[str, pl.DataType] = {
+    "path": pl.Utf8,
+    "content_sha256": pl.Utf8,
+    "status": pl.Utf8,
+    "reason": pl.Utf8,
+    "article_id": pl.Utf8,
+    "run_id": pl.Utf8,
+    "logged_at": pl.Datetime("us", "UTC"),
+}
+
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl"}
+HTML_SUFFIXES = {".html", ".htm"}
+MANIFEST_NAME = "manifest.csv"
+
+
+@dataclass
+class IngestBatch:
+    articles: pl.DataFrame  # news.articles columns (schemas.ArticleSchema)
+    sentences: pl.DataFrame  # news.sentences
+    paragraphs: pl.DataFrame  # news.article_paragraphs: article_id, paragraph_idx, paragraph_hash
+    log: pl.DataFrame  # news.ingest_log
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Log rows per status, for asset metadata."""
+        return dict(self.log.group_by("status").len().iter_rows())
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes -> text
+# --------------------------------------------------------------------------------------------
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (docx/xlsx?)"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"\x7fELF", "executable"),
+    (b"RIFF", "RIFF media"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "MS Office document"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"OggS", "Ogg media"),
+    (b"\x00\x00\x00\x18ftyp", "MP4 media"),
+    (b"\x00\x00\x00\x20ftyp", "MP4 media"),
+    (b"ID3", "MP3 audio"),
+)
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    if not sample:
+        return False
+    return len(_CONTROL.findall(sample)) / len(sample) > 0.02
+
+
+def decode_bytes(data: bytes) -> tuple[str | None, str]:
+    """Decode a file's bytes: (text, encoding) or (None, reason)."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return None, f"binary or undecodable ({kind})"
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                return None, f"binary or undecodable (bad {encoding} after its byte-order mark: {exc.reason})"
+            if _looks_binary(text):
+                return None, "binary or undecodable (control characters in the text)"
+            return text, encoding
+    if b"\x00" in data:
+        # UTF-16 without a BOM shows NULs in every other byte of ASCII text; anything else
+        # with NUL bytes is binary.
+        for encoding, zeros in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+            if len(data) % 2 == 0 and zeros.count(0) >= 0.9 * len(zeros):
+                try:
+                    text = data.decode(encoding)
+                except UnicodeDecodeError:
+                    continue
+                if not _looks_binary(text):
+                    return text, encoding
+        return None, "binary or undecodable (NUL bytes)"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        if _looks_binary(text):
+            return None, "binary or undecodable (control characters in the text)"
+        return text, "utf-8"
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:2_000_000]).best()
+    except Exception:  # the detector is a heuristic; its failure is a reason, not a crash
+        best = None
+    if best is None or best.encoding is None:
+        return None, "binary or undecodable (not UTF-8 and no other encoding fits)"
+    try:
+        text = data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None, f"binary or undecodable (not valid {best.encoding})"
+    if _looks_binary(text) or best.chaos > 0.3:
+        return None, "binary or undecodable (no encoding gives readable text)"
+    return text, best.encoding
+
+
+# --------------------------------------------------------------------------------------------
+# Language
+# --------------------------------------------------------------------------------------------
+
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_SORANI = re.compile(r"[\u0695\u06b5\u06c6\u06ce\u06d5]")  # ڕ ڵ ۆ ێ ە
+_PERSIAN = re.compile(r"[\u067e\u0686\u0698\u06af\u06a9\u06cc]")  # پ چ ژ گ ک ی
+_URDU = re.compile(r"[\u06d2\u0679\u0688\u0691\u06ba\u06be]")  # ے ٹ ڈ ڑ ں ھ
+_LATIN_WORD = re.compile(r"[a-zà-ɏ]+")
+_STOPWORDS = {
+    "en": frozenset("the and of to in is was for on that with said by at from as are were has have it".split()),
+    "tr": frozenset("ve bir bu için ile da de olarak olan çok daha gibi ancak ise kadar".split()),
+    "ku": frozenset("û li ji bi di de ku ên ya yê jî ev wê hat bo".split()),
+    "fr": frozenset("le la les et des du un une est dans pour que qui sur par".split()),
+    "de": frozenset("der die das und ist nicht mit den von zu ein eine auf für".split()),
+    "es": frozenset("el la los las y que del en un una por con para es".split()),
+}
+
+
+def detect_language(text: str) -> str:
+    """ISO 639 code by script ratio and stopwords; 'und' when unsure. Cheap on purpose."""
+    sample = text[:5000]
+    arabic = len(_ARABIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    cyrillic = len(_CYRILLIC.findall(sample))
+    letters = arabic + latin + cyrillic
+    if letters < 20:
+        return "und"
+    if arabic / letters >= 0.5:
+        if len(_SORANI.findall(sample)) >= max(3, 0.01 * arabic):
+            return "ckb"
+        if len(_URDU.findall(sample)) >= max(3, 0.01 * arabic):
+            return "ur"
+        if len(_PERSIAN.findall(sample)) >= max(3, 0.02 * arabic):
+            return "fa"
+        return "ar"
+    if cyrillic / letters >= 0.5:
+        return "ru"
+    if latin / letters >= 0.5:
+        words = _LATIN_WORD.findall(sample.lower())
+        if not words:
+            return "und"
+        scores = {lang: sum(w in stop for w in words) / len(words) for lang, stop in _STOPWORDS.items()}
+        lang, score = max(scores.items(), key=lambda kv: kv[1])
+        return lang if score >= 0.08 else "und"
+    return "und"
+
+
+# --------------------------------------------------------------------------------------------
+# Walking the landing directory
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    rel: str
+    path: Path
+    problem: str | None = None  # set when the entry is quarantined without being read
+
+
+def _rel_posix(path: Path, root: Path) -> str:
+    rel = path.relative_to(root).as_posix()
+    # File names that are not valid UTF-8 arrive as surrogate escapes; polars cannot hold those.
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _walk(root: Path) -> Iterator[_Entry]:
+    real_root = os.path.realpath(root)
+
+    def visit(directory: Path) -> Iterator[_Entry]:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            yield _Entry(_rel_posix(directory, root) + "/", directory, f"cannot list directory ({exc.strerror or exc})")
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            rel = _rel_posix(path, root)
+            try:
+                if entry.is_symlink():
+                    target = os.path.realpath(path)
+                    if not _within(target, real_root):
+                        yield _Entry(rel, path, "symlink points outside the landing directory (not followed)")
+                    elif not os.path.exists(target):
+                        yield _Entry(rel, path, "broken symlink")
+                    elif os.path.isdir(target):
+                        yield _Entry(rel, path, "symlink to a directory (not followed, to avoid loops)")
+                    elif os.path.isfile(target):
+                        yield _Entry(rel, path)
+                    else:
+                        yield _Entry(rel, path, "not a regular file")
+                elif entry.is_dir(follow_symlinks=False):
+                    yield from visit(path)
+                elif entry.is_file(follow_symlinks=False):
+                    yield _Entry(rel, path)
+                else:
+                    # FIFOs, sockets, devices: opening one could block or read forever.
+                    yield _Entry(rel, path, "not a regular file")
+            except OSError as exc:
+                yield _Entry(rel, path, f"cannot read ({exc.strerror or exc})")
+
+    yield from visit(root)
+
+
+def _read_limited(path: Path, max_bytes: int) -> tuple[bytes | None, str | None]:
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            return None, f"too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)"
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return None, f"cannot read ({exc.strerror or exc})"
+    if len(data) > max_bytes:  # grew while we looked
+        return None, f"too large (> limit {max_bytes / 1e6:.1f} MB)"
+    return data, None
+
+
+# --------------------------------------------------------------------------------------------
+# Manifests
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Meta:
+    source: str | None = None
+    published_at: date | None = None
+    url: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_published_at(value: object) -> date | None:
+    """An ISO date or date-time (also a plain 'July 20, 2020'); None when it is not a date."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if not s:
+        return None
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T ]\d)", s)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    found = find_full_dates(s)
+    return found[0] if len(found) == 1 and len(s) <= 40 else None
+
+
+def _parse_manifest(text: str, manifest_dir: str) -> tuple[dict[str, _Meta], str | None]:
+    """{relative path of the named file: metadata}, or ({}, reason) if the manifest is unusable."""
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        return {}, f"manifest is not valid CSV ({exc})"
+    if not rows:
+        return {}, "empty file"
+    header = [h.strip().lower().lstrip("\ufeff") for h in rows[0]]
+    if "file" not in header:
+        return {}, "manifest has no 'file' column"
+    col = {name: header.index(name) for name in ("file", "source", "published_at", "url") if name in header}
+    out: dict[str, _Meta] = {}
+    for row in rows[1:]:
+        def cell(name: str) -> str | None:
+            i = col.get(name)
+            if i is None or i >= len(row):
+                return None
+            v = row[i].strip()
+            return v or None
+
+        name = cell("file")
+        if not name:
+            continue
+        meta = _Meta(source=cell("source"), url=cell("url"))
+        raw_date = cell("published_at")
+        if raw_date is not None:
+            meta.published_at = parse_published_at(raw_date)
+            if meta.published_at is None:
+                meta.notes.append(f"manifest published_at {raw_date[:40]!r} is not a date; left empty")
+        rel = os.path.normpath(os.path.join(manifest_dir, name)).replace(os.sep, "/")
+        out[rel] = meta
+    return out, None
+
+
+# --------------------------------------------------------------------------------------------
+# The batch under construction
+# --------------------------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self, run_id: str, now: datetime, known_ids: Collection[str]):
+        self.run_id = run_id
+        self.now = now
+        self.known = known_ids
+        self.log: list[dict] = []
+        self.articles: list[dict] = []
+        self.by_id: dict[str, dict] = {}
+
+    def record(self, path: str, sha: str | None, status: str, reason: str | None, article_id: str | None = None):
+        self.log.append(
+            {
+                "path": path,
+                "content_sha256": sha,
+                "status": status,
+                "reason": reason,
+                "article_id": article_id,
+                "run_id": self.run_id,
+                "logged_at": self.now,
+            }
+        )
+
+    def add_article(
+        self,
+        path: str,
+        raw_for_hash: bytes,
+        text: str,
+        *,
+        title: str | None = None,
+        meta: _Meta | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        published: date | None = None,
+    ) -> None:
+        sha = hashlib.sha256(raw_for_hash).hexdigest()
+        notes = list(meta.notes) if meta else []
+        try:
+            cleaned = clean_article(text, title=title)
+        except RecursionError:
+            self.record(path, sha, "quarantined", "text too deeply structured to clean")
+            return
+        if not cleaned.body.strip():
+            self.record(path, sha, "quarantined", "no article text after removing boilerplate (headline only?)")
+            return
+        article_id = article_id_for(cleaned.body)
+        if meta and meta.published_at is not None:
+            published_at, basis = meta.published_at, "manifest"
+        elif published is not None:
+            published_at, basis = published, "manifest"
+        elif cleaned.published_from_text is not None:
+            published_at, basis = cleaned.published_from_text, "text"
+        else:
+            published_at, basis = None, "unknown"
+        row = {
+            "article_id": article_id,
+            "source_file": path,
+            "source": (meta.source if meta else None) or source or cleaned.source_hint,
+            "url": (meta.url if meta else None) or url,
+            "headline": cleaned.headline,
+            "dateline": cleaned.dateline,
+            "published_at": published_at,
+            "published_at_basis": basis,
+            "body": cleaned.body,
+            "near_duplicate_of": None,
+            "language": detect_language(cleaned.body),
+            "content_sha256": sha,
+            "char_count": len(cleaned.body),
+        }
+        reason = "; ".join(notes) or None
+        if article_id in self.by_id:
+            first = self.by_id[article_id]
+            # A copy may carry metadata the first one lacked (a manifest date, a URL).
+            for key in ("source", "url", "headline", "dateline"):
+                if first[key] is None and row[key] is not None:
+                    first[key] = row[key]
+            if first["published_at_basis"] != "manifest" and basis == "manifest":
+                first["published_at"], first["published_at_basis"] = published_at, basis
+            elif first["published_at"] is None and published_at is not None:
+                first["published_at"], first["published_at_basis"] = published_at, basis
+            why = f"duplicate of article {article_id} (first read from {first['source_file']})"
+            self.record(path, sha, "duplicate", "; ".join([why, *notes]), article_id)
+            return
+        if article_id in self.known:
+            why = f"duplicate of article {article_id} already in the warehouse"
+            self.record(path, sha, "duplicate", "; ".join([why, *notes]), article_id)
+            return
+        self.by_id[article_id] = row
+        self.articles.append(row)
+        self.record(path, sha, "loaded", reason, article_id)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _ingest_text(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) -> None:
+    text, how = decode_bytes(data)
+    if text is None:
+        c.record(entry.rel, _sha(data), "quarantined", how)
+        return
+    if not text.strip():
+        c.record(entry.rel, _sha(data), "quarantined", "empty file")
+        return
+    c.add_article(entry.rel, data, text, meta=meta)
+
+
+def _ingest_html(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) -> None:
+    text, how = decode_bytes(data)
+    if text is None:
+        c.record(entry.rel, _sha(data), "quarantined", how)
+        return
+    if not text.strip():
+        c.record(entry.rel, _sha(data), "quarantined", "empty file")
+        return
+    try:
+        import trafilatura
+
+        doc = trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+        )
+        info = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
+    except RecursionError:
+        c.record(entry.rel, _sha(data), "quarantined", "HTML nested too deeply to parse")
+        return
+    except Exception as exc:  # lxml/trafilatura on broken markup: a reason, never a crash
+        c.record(entry.rel, _sha(data), "quarantined", f"HTML could not be parsed ({type(exc).__name__})")
+        return
+    body = info.get("text") or ""
+    if not body.strip():
+        c.record(entry.rel, _sha(data), "quarantined", "no article text found in the HTML")
+        return
+    c.add_article(
+        entry.rel,
+        data,
+        body,
+        title=info.get("title"),
+        meta=meta,
+        url=info.get("url"),
+        source=info.get("sitename"),
+        published=parse_published_at(info.get("date")),
+    )
+
+
+def _ingest_jsonl(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) -> None:
+    text, how = decode_bytes(data)
+    if text is None:
+        c.record(entry.rel, _sha(data), "quarantined", how)
+        return
+    raw_lines = text.split("\n")
+    seen_any = False
+    for lineno, line in enumerate(raw_lines, start=1):
+        if not line.strip():
+            continue
+        seen_any = True
+        path = f"{entry.rel}#L{lineno}"
+        line_bytes = line.encode("utf-8", "surrogatepass")
+        try:
+            obj = json.loads(line)
+        except RecursionError:
+            c.record(path, _sha(line_bytes), "quarantined", "invalid JSON line (nested too deeply)")
+            continue
+        except ValueError as exc:
+            c.record(path, _sha(line_bytes), "quarantined", f"invalid JSON line ({exc})")
+            continue
+        if not isinstance(obj, dict):
+            c.record(path, _sha(line_bytes), "quarantined", f"JSON line is a {type(obj).__name__}, not an object")
+            continue
+        body = obj.get("text")
+        if body is None:
+            body = obj.get("body", obj.get("content"))
+        if not isinstance(body, str) or not body.strip():
+            c.record(path, _sha(line_bytes), "quarantined", "JSON line has no non-empty 'text' string")
+            continue
+
+        def field_str(name: str) -> str | None:
+            v = obj.get(name)
+            return v.strip() or None if isinstance(v, str) else None
+
+        line_meta = _Meta(
+            source=field_str("source") or (meta.source if meta else None),
+            url=field_str("url") or (meta.url if meta else None),
+            notes=list(meta.notes) if meta else [],
+        )
+        published = None
+        if obj.get("published_at") not in (None, ""):
+            published = parse_published_at(obj.get("published_at"))
+            if published is None:
+                line_meta.notes.append(f"published_at {str(obj.get('published_at'))[:40]!r} is not a date; left empty")
+        if published is None and meta is not None:
+            published = meta.published_at
+        title = obj.get("title") if isinstance(obj.get("title"), str) else None
+        c.add_article(path, line_bytes, body, title=title, meta=line_meta, published=published)
+    if not seen_any:
+        c.record(entry.rel, _sha(data), "quarantined", "empty file")
+
+
+# --------------------------------------------------------------------------------------------
+# Near-duplicates (syndicated copies sharing whole paragraphs)
+# --------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+SHINGLE_WORDS = 5
+PARAGRAPH_SHARED = 0.5  # a paragraph is shared when half its word 5-grams occur in the other article
+MIN_SHARED_PARAGRAPHS = 3
+MIN_SHARED_FRACTION = 0.4
+MIN_PARAGRAPH_CHARS = 80
+
+
+def _paragraph_rows(article_id: str, body: str) -> Iterator[tuple[str, int, str]]:
+    idx = 0
+    for line in body.split("\n"):
+        if line.strip():
+            yield article_id, idx, line
+            idx += 1
+
+
+def paragraphs_frame(articles: pl.DataFrame) -> pl.DataFrame:
+    """One fingerprint per paragraph (non-empty line of the body), as sentences number them."""
+    rows = [
+        (aid, idx, paragraph_hash(p))
+        for aid, body in zip(articles["article_id"].to_list(), articles["body"].to_list())
+        for aid, idx, p in _paragraph_rows(aid, body or "")
+    ]
+    return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA, orient="row")
+
+
+def _shingles(text: str) -> set[int]:
+    words = _TOKEN.findall(text.lower())
+    if len(words) < SHINGLE_WORDS:
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    return {
+        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode())
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame | None = None) -> pl.Series:
+    """For each article, the article_id of the earliest article it shares whole paragraphs with.
+
+    A paragraph of article A is shared with article B when at least half its word 5-grams occur
+    in B (rewrites of a syndicated paragraph still match) or, for articles of earlier runs,
+    when its fingerprint equals one of B's. A is a near-duplicate of B when B is earlier
+    (published_at, then article_id; earlier runs first) and A shares >= 3 paragraphs of >= 80
+    chars with B, or >= 40% of its paragraphs (at least 2, or its only one).
+    """
+    n = articles.height
+    if n == 0:
+        return pl.Series("near_duplicate_of", [], dtype=pl.Utf8)
+    ids = articles["article_id"].to_list()
+    para_rows = []  # (article index, paragraph idx, length, shingle)
+    para_hash_rows = []
+    for a, body in enumerate(articles["body"].to_list()):
+        for _, p_idx, p in _paragraph_rows(ids[a], body or ""):
+            para_hash_rows.append((a, p_idx, len(p), paragraph_hash(p)))
+            for s in _shingles(p):
+                para_rows.append((a, p_idx, len(p), s))
+    shingles = pl.DataFrame(
+        para_rows, schema={"a": pl.Int64, "p": pl.Int64, "plen": pl.Int64, "s": pl.UInt32}, orient="row"
+    )
+    para_info = pl.DataFrame(
+        para_hash_rows, schema={"a": pl.Int64, "p": pl.Int64, "plen": pl.Int64, "h": pl.Utf8}, orient="row"
+    )
+    n_paras = para_info.group_by("a").agg(n_paras=pl.len())
+    para_size = shingles.group_by("a", "p").agg(n_s=pl.len(), plen=pl.first("plen"))
+
+    # Shingles that occur in very many articles are stock phrases, not syndication.
+    article_shingles = shingles.select("a", "s").unique()
+    common = article_shingles.group_by("s").agg(df=pl.len()).filter(pl.col("df") > 50).select("s")
+    usable = shingles.join(common, on="s", how="anti")
+    hits = (
+        usable.join(article_shingles.rename({"a": "b"}), on="s")
+        .filter(pl.col("a") != pl.col("b"))
+        .group_by("a", "p", "b")
+        .agg(hit=pl.len())
+        .join(para_size, on=["a", "p"])
+        .filter(pl.col("hit") >= PARAGRAPH_SHARED * pl.col("n_s"))
+        .select("a", "p", "plen", pl.col("b").cast(pl.Utf8).alias("other"), pl.lit(False).alias("known"))
+    )
+    pairs = [hits]
+    if known_paragraphs is not None and known_paragraphs.height:
+        known = (
+            known_paragraphs.select(pl.col("article_id").alias("other"), pl.col("paragraph_hash").alias("h"))
+            .filter(~pl.col("other").is_in(ids))
+            .unique()
+        )
+        pairs.append(
+            para_info.join(known, on="h").select(
+                "a", "p", "plen", "other", pl.lit(True).alias("known")
+            )
+        )
+    shared = (
+        pl.concat(pairs)
+        .unique(["a", "p", "other"])
+        .group_by("a", "other", "known")
+        .agg(
+            shared=pl.len(),
+            shared_long=(pl.col("plen") >= MIN_PARAGRAPH_CHARS).sum(),
+        )
+        .join(n_paras, on="a")
+        .filter(
+            (pl.col("shared_long") >= MIN_SHARED_PARAGRAPHS)
+            | (
+                (pl.col("shared") >= MIN_SHARED_FRACTION * pl.col("n_paras"))
+                & ((pl.col("shared") >= 2) | (pl.col("n_paras") == 1))
+                & (pl.col("shared_long") >= 1)
+            )
+        )
+    )
+    order = articles.select(
+        pl.int_range(pl.len()).alias("i"), "published_at", "article_id"
+    ).sort(["published_at", "article_id"], nulls_last=True)
+    rank = dict(zip(order["i"].to_list(), range(n)))
+    result: list[str | None] = [None] * n
+    best: dict[int, tuple] = {}
+    for a, other, known, shared_count, _, _ in shared.iter_rows():
+        if known:
+            key = (0, -shared_count, other)  # earlier runs come before this batch
+            target = other
+        else:
+            b = int(other)
+            if rank[b] >= rank[a]:
+                continue
+            key = (1, rank[b], "")
+            target = ids[b]
+        if a not in best or key < best[a][0]:
+            best[a] = (key, target)
+    for a, (_, target) in best.items():
+        result[a] = target
+    return pl.Series("near_duplicate_of", result, dtype=pl.Utf8)
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def ingest_directory(
+    landing_dir: Path,
+    *,
+    run_id: str,
+    known_article_ids: Collection[str],
+    known_paragraphs: pl.DataFrame | None = None,
+    now: datetime | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestBatch:
+    """Read every file under ``landing_dir`` (sorted, recursive) into articles, sentences,
+    paragraph fingerprints and one log row per input file."""
+    root = Path(landing_dir)
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    known = known_article_ids if isinstance(known_article_ids, (set, frozenset, dict)) else set(known_article_ids)
+    c = _Collector(run_id, now, known)
+
+    entries = list(_walk(root)) if root.is_dir() else []
+    if not root.is_dir():
+        c.record(str(landing_dir), None, "quarantined", "landing directory does not exist")
+
+    # Manifests first: they describe files that sort before them.
+    metadata: dict[str, _Meta] = {}
+    manifest_rows: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.problem is None and entry.path.name.lower() == MANIFEST_NAME:
+            data, problem = _read_limited(entry.path, max_bytes)
+            if data is None:
+                entry.problem = problem
+                continue
+            text, how = decode_bytes(data)
+            if text is None:
+                entry.problem = how
+                continue
+            manifest_dir = os.path.dirname(entry.rel)
+            parsed, problem = _parse_manifest(text, manifest_dir)
+            if problem:
+                entry.problem = problem
+                continue
+            metadata.update(parsed)
+            manifest_rows[entry.rel] = list(parsed)
+
+    seen_paths: set[str] = set()
+    for entry in entries:
+        seen_paths.add(entry.rel)
+        if entry.problem is not None:
+            c.record(entry.rel, None, "quarantined", entry.problem)
+            continue
+        suffix = entry.path.suffix.lower()
+        name = entry.path.name.lower()
+        if name == MANIFEST_NAME:
+            data, _ = _read_limited(entry.path, max_bytes)
+            n_rows = len(manifest_rows.get(entry.rel, []))
+            c.record(entry.rel, _sha(data) if data else None, "loaded", f"manifest with {n_rows} rows of metadata")
+            continue
+        if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES:
+            c.record(entry.rel, None, "quarantined", f"unsupported file type ({suffix or 'no extension'})")
+            continue
+        data, problem = _read_limited(entry.path, max_bytes)
+        if data is None:
+            c.record(entry.rel, None, "quarantined", problem)
+            continue
+        if not data.strip():
+            c.record(entry.rel, _sha(data), "quarantined", "empty file")
+            continue
+        meta = metadata.get(entry.rel)
+        try:
+            if suffix in TEXT_SUFFIXES:
+                _ingest_text(c, entry, data, meta)
+            elif suffix in JSONL_SUFFIXES:
+                _ingest_jsonl(c, entry, data, meta)
+            else:
+                _ingest_html(c, entry, data, meta)
+        except RecursionError:
+            c.record(entry.rel, _sha(data), "quarantined", "input nested too deeply to process")
+        except MemoryError:
+            c.record(entry.rel, _sha(data), "quarantined", "input too large to process in memory")
+
+    for manifest, names in manifest_rows.items():
+        for rel in names:
+            if rel not in seen_paths:
+                c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
+
+    articles = pl.DataFrame(c.articles, schema=ARTICLE_SCHEMA)
+    if articles.height:
+        articles = articles.with_columns(find_near_duplicates(articles, known_paragraphs))
+    log = pl.DataFrame(c.log, schema=LOG_SCHEMA)
+    return IngestBatch(
+        articles=articles,
+        sentences=sentences_frame(articles),
+        paragraphs=paragraphs_frame(articles),
+        log=log,
+    )

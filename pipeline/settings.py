@@ -1,0 +1,22 @@
+"""Settings of the contract, read when called (never at import time)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SAMPLE_ARTICLES_DIR = PACKAGE_DIR / "sample_data" / "articles"
+DEFAULT_DUCKDB_PATH = Path("data/sitrep.duckdb")
+
+
+def articles_dir(override: str | os.PathLike | None = None) -> Path:
+    """The landing directory: the override, else SITREP_ARTICLES_DIR, else the bundled samples."""
+    value = override or os.environ.get("SITREP_ARTICLES_DIR")
+    return Path(value).expanduser().resolve() if value else SAMPLE_ARTICLES_DIR
+
+
+def duckdb_path(override: str | os.PathLike | None = None) -> Path:
+    """The published warehouse file analysts open (absolute, so dbt's cwd does not matter)."""
+    value = override or os.environ.get("SITREP_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH
+    return Path(value).expanduser().resolve()
