@@ -1,6 +1,5 @@
 """pandera results as Dagster asset checks, with the failure cases in the metadata."""
 
-from __future__ import annotations
 
 import dagster as dg
 import polars as pl

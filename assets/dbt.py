@@ -1,10 +1,11 @@
 """The dbt project as Dagster assets: one lineage graph from the news tables to the marts."""
 
-from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -44,11 +45,19 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     manifest = project.manifest_path
     if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(project.project_dir):
         return manifest
-    subprocess.run(
-        [str(DBT_EXECUTABLE), "parse", "--quiet", "--project-dir", str(project.project_dir),
-         "--profiles-dir", str(project.profiles_dir), "--target-path", str(project.target_path)],
-        check=True, env=_dbt_environment(), cwd=project.project_dir,
-    )
+    # Parse into a private target directory and swap the manifest in: several processes (the
+    # webserver's code server, a run, a test) may load this module at the same moment.
+    scratch = Path(tempfile.mkdtemp(prefix="manifest-", dir=project.project_dir))
+    try:
+        subprocess.run(
+            [str(DBT_EXECUTABLE), "parse", "--quiet", "--project-dir", str(project.project_dir),
+             "--profiles-dir", str(project.profiles_dir), "--target-path", str(scratch)],
+            check=True, env=_dbt_environment(), cwd=project.project_dir,
+        )
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(scratch / "manifest.json", manifest)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return manifest
 
 

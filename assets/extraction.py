@@ -1,6 +1,5 @@
 """Extraction: mentions, incident reports, cooperation events and claimed tallies."""
 
-from __future__ import annotations
 
 import dagster as dg
 

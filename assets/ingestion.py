@@ -1,6 +1,5 @@
 """Ingestion: the landing directory into news.articles, sentences and the ingest log."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,6 +1,5 @@
 """Publication: the finished work database becomes the file analysts read, atomically."""
 
-from __future__ import annotations
 
 import dagster as dg
 

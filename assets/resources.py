@@ -4,7 +4,6 @@ Both settings come from the contract's environment variables, read when a run st
 import time, so one code location serves any directory and warehouse file.
 """
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -49,6 +49,7 @@ __all__ = [
     "detect_language",
     "find_near_duplicates",
     "paragraphs_frame",
+    "paragraph_fingerprint",
     "ARTICLE_SCHEMA",
     "LOG_SCHEMA",
     "PARAGRAPH_SCHEMA",
@@ -182,6 +183,16 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
         if _looks_binary(text):
             return None, "binary or undecodable (control characters in the text)"
         return text, "utf-8"
+    # Mostly-ASCII text with a few high bytes is almost always Windows-1252 (curly quotes,
+    # dashes, accents); the statistical detector misreads such short samples as DOS code pages.
+    high = sum(1 for b in data[:200_000] if b >= 0x80)
+    if high <= 0.1 * min(len(data), 200_000):
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and not _looks_binary(text):
+            return text, "cp1252"
     try:
         from charset_normalizer import from_bytes
 
@@ -431,9 +442,10 @@ class _Collector:
         url: str | None = None,
         source: str | None = None,
         published: date | None = None,
+        notes: list[str] | None = None,
     ) -> None:
         sha = hashlib.sha256(raw_for_hash).hexdigest()
-        notes = list(meta.notes) if meta else []
+        notes = [*(notes or []), *(meta.notes if meta else [])]
         try:
             cleaned = clean_article(text, title=title)
         except RecursionError:
@@ -493,6 +505,10 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _decode_notes(encoding: str) -> list[str]:
+    return [] if encoding == "utf-8" else [f"decoded as {encoding}"]
+
+
 def _ingest_text(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) -> None:
     text, how = decode_bytes(data)
     if text is None:
@@ -501,7 +517,7 @@ def _ingest_text(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) 
     if not text.strip():
         c.record(entry.rel, _sha(data), "quarantined", "empty file")
         return
-    c.add_article(entry.rel, data, text, meta=meta)
+    c.add_article(entry.rel, data, text, meta=meta, notes=_decode_notes(how))
 
 
 def _ingest_html(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) -> None:
@@ -538,6 +554,7 @@ def _ingest_html(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) 
         url=info.get("url"),
         source=info.get("sitename"),
         published=parse_published_at(info.get("date")),
+        notes=_decode_notes(how),
     )
 
 
@@ -579,7 +596,7 @@ def _ingest_jsonl(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None)
         line_meta = _Meta(
             source=field_str("source") or (meta.source if meta else None),
             url=field_str("url") or (meta.url if meta else None),
-            notes=list(meta.notes) if meta else [],
+            notes=[*_decode_notes(how), *(meta.notes if meta else [])],
         )
         published = None
         if obj.get("published_at") not in (None, ""):
@@ -600,10 +617,12 @@ def _ingest_jsonl(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None)
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE_WORDS = 5
-PARAGRAPH_SHARED = 0.5  # a paragraph is shared when half its word 5-grams occur in the other article
+SAMPLE_MOD = 3  # keep the word 5-grams whose hash is 0 mod 3: a consistent sample across runs
+PARAGRAPH_SHARED = 0.5  # a paragraph is shared when half its sampled 5-grams occur in the other
 MIN_SHARED_PARAGRAPHS = 3
 MIN_SHARED_FRACTION = 0.4
 MIN_PARAGRAPH_CHARS = 80
+COMMON_SHINGLE_ARTICLES = 50  # a 5-gram in more articles than this is a stock phrase
 
 
 def _paragraph_rows(article_id: str, body: str) -> Iterator[tuple[str, int, str]]:
@@ -614,89 +633,116 @@ def _paragraph_rows(article_id: str, body: str) -> Iterator[tuple[str, int, str]
             idx += 1
 
 
+def _sampled_shingles(text: str) -> list[int]:
+    words = _TOKEN.findall(text.lower())
+    out = set()
+    for i in range(len(words) - SHINGLE_WORDS + 1):
+        h = zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8", "surrogatepass"))
+        if h % SAMPLE_MOD == 0:
+            out.add(h)
+    return sorted(out)
+
+
+def paragraph_fingerprint(paragraph: str) -> str:
+    """The paragraph's 16-hex hash, then its sampled word-5-gram hashes (8 hex each).
+
+    The sample is a deterministic function of the text, so a later run can still tell that a
+    rewritten paragraph (a word changed here and there) matches one stored earlier: the shared
+    fraction of sampled 5-grams estimates the shared fraction of all 5-grams.
+    """
+    return " ".join([paragraph_hash(paragraph), *(f"{h:08x}" for h in _sampled_shingles(paragraph))])
+
+
 def paragraphs_frame(articles: pl.DataFrame) -> pl.DataFrame:
-    """One fingerprint per paragraph (non-empty line of the body), as sentences number them."""
+    """One fingerprint per paragraph (non-empty line of the body), numbered as sentences number
+    them: article_id, paragraph_idx, paragraph_hash (see `paragraph_fingerprint`)."""
     rows = [
-        (aid, idx, paragraph_hash(p))
+        (aid, idx, paragraph_fingerprint(p))
         for aid, body in zip(articles["article_id"].to_list(), articles["body"].to_list())
         for aid, idx, p in _paragraph_rows(aid, body or "")
     ]
     return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA, orient="row")
 
 
-def _shingles(text: str) -> set[int]:
-    words = _TOKEN.findall(text.lower())
-    if len(words) < SHINGLE_WORDS:
-        return {zlib.crc32(" ".join(words).encode())} if words else set()
-    return {
-        zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode())
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
+def _split_fingerprints(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(article_id, paragraph_idx, h) exact hashes and (article_id, paragraph_idx, s) samples."""
+    parts = frame.select(
+        "article_id", "paragraph_idx", parts=pl.col("paragraph_hash").fill_null("").str.split(" ")
+    )
+    exact = parts.select("article_id", "paragraph_idx", h=pl.col("parts").list.first())
+    samples = (
+        parts.select("article_id", "paragraph_idx", s=pl.col("parts").list.slice(1))
+        .explode("s")
+        .filter(pl.col("s").str.len_chars() == 8)
+        .with_columns(pl.col("s").str.to_integer(base=16, strict=False).cast(pl.UInt32, strict=False))
+        .drop_nulls("s")
+    )
+    return exact, samples
 
 
 def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame | None = None) -> pl.Series:
     """For each article, the article_id of the earliest article it shares whole paragraphs with.
 
-    A paragraph of article A is shared with article B when at least half its word 5-grams occur
-    in B (rewrites of a syndicated paragraph still match) or, for articles of earlier runs,
-    when its fingerprint equals one of B's. A is a near-duplicate of B when B is earlier
-    (published_at, then article_id; earlier runs first) and A shares >= 3 paragraphs of >= 80
-    chars with B, or >= 40% of its paragraphs (at least 2, or its only one).
+    A paragraph of article A is shared with article B when its fingerprint equals one of B's,
+    or when at least half of its sampled word 5-grams occur in B (a syndicated paragraph with a
+    few words changed still matches). A is a near-duplicate of B when B is earlier (articles of
+    earlier runs first, then published_at, then article_id) and A shares >= 3 paragraphs of
+    >= 80 chars with B, or >= 40% of its paragraphs (at least 2, or its only one).
+    ``known_paragraphs`` are the stored fingerprints of earlier runs (same format).
     """
     n = articles.height
     if n == 0:
         return pl.Series("near_duplicate_of", [], dtype=pl.Utf8)
     ids = articles["article_id"].to_list()
-    para_rows = []  # (article index, paragraph idx, length, shingle)
-    para_hash_rows = []
-    for a, body in enumerate(articles["body"].to_list()):
-        for _, p_idx, p in _paragraph_rows(ids[a], body or ""):
-            para_hash_rows.append((a, p_idx, len(p), paragraph_hash(p)))
-            for s in _shingles(p):
-                para_rows.append((a, p_idx, len(p), s))
-    shingles = pl.DataFrame(
-        para_rows, schema={"a": pl.Int64, "p": pl.Int64, "plen": pl.Int64, "s": pl.UInt32}, orient="row"
+    batch = paragraphs_frame(articles)
+    lengths = pl.DataFrame(
+        [
+            (aid, idx, len(p))
+            for aid, body in zip(ids, articles["body"].to_list())
+            for aid, idx, p in _paragraph_rows(aid, body or "")
+        ],
+        schema={"article_id": pl.Utf8, "paragraph_idx": pl.Int64, "plen": pl.Int64},
+        orient="row",
     )
-    para_info = pl.DataFrame(
-        para_hash_rows, schema={"a": pl.Int64, "p": pl.Int64, "plen": pl.Int64, "h": pl.Utf8}, orient="row"
-    )
-    n_paras = para_info.group_by("a").agg(n_paras=pl.len())
-    para_size = shingles.group_by("a", "p").agg(n_s=pl.len(), plen=pl.first("plen"))
-
-    # Shingles that occur in very many articles are stock phrases, not syndication.
-    article_shingles = shingles.select("a", "s").unique()
-    common = article_shingles.group_by("s").agg(df=pl.len()).filter(pl.col("df") > 50).select("s")
-    usable = shingles.join(common, on="s", how="anti")
-    hits = (
-        usable.join(article_shingles.rename({"a": "b"}), on="s")
-        .filter(pl.col("a") != pl.col("b"))
-        .group_by("a", "p", "b")
-        .agg(hit=pl.len())
-        .join(para_size, on=["a", "p"])
-        .filter(pl.col("hit") >= PARAGRAPH_SHARED * pl.col("n_s"))
-        .select("a", "p", "plen", pl.col("b").cast(pl.Utf8).alias("other"), pl.lit(False).alias("known"))
-    )
-    pairs = [hits]
+    pool = batch
     if known_paragraphs is not None and known_paragraphs.height:
-        known = (
-            known_paragraphs.select(pl.col("article_id").alias("other"), pl.col("paragraph_hash").alias("h"))
-            .filter(~pl.col("other").is_in(ids))
-            .unique()
-        )
-        pairs.append(
-            para_info.join(known, on="h").select(
-                "a", "p", "plen", "other", pl.lit(True).alias("known")
-            )
-        )
+        known = known_paragraphs.select(
+            pl.col("article_id").cast(pl.Utf8),
+            pl.col("paragraph_idx").cast(pl.Int64),
+            pl.col("paragraph_hash").cast(pl.Utf8),
+        ).filter(~pl.col("article_id").is_in(ids))
+        pool = pl.concat([batch, known])
+    b_exact, b_samples = _split_fingerprints(batch)
+    p_exact, p_samples = _split_fingerprints(pool)
+
+    pool_samples = p_samples.select(pl.col("article_id").alias("other"), "s").unique()
+    common = (
+        pool_samples.group_by("s").agg(df=pl.len()).filter(pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s")
+    )
+    sample_size = b_samples.group_by("article_id", "paragraph_idx").agg(n_s=pl.len())
+    by_samples = (
+        b_samples.join(common, on="s", how="anti")
+        .join(pool_samples, on="s")
+        .filter(pl.col("article_id") != pl.col("other"))
+        .group_by("article_id", "paragraph_idx", "other")
+        .agg(hit=pl.len())
+        .join(sample_size, on=["article_id", "paragraph_idx"])
+        .filter((pl.col("n_s") >= 2) & (pl.col("hit") >= PARAGRAPH_SHARED * pl.col("n_s")))
+        .select("article_id", "paragraph_idx", "other")
+    )
+    by_exact = (
+        b_exact.join(p_exact.select(pl.col("article_id").alias("other"), "h").unique(), on="h")
+        .filter(pl.col("article_id") != pl.col("other"))
+        .select("article_id", "paragraph_idx", "other")
+    )
+    n_paras = lengths.group_by("article_id").agg(n_paras=pl.len())
     shared = (
-        pl.concat(pairs)
-        .unique(["a", "p", "other"])
-        .group_by("a", "other", "known")
-        .agg(
-            shared=pl.len(),
-            shared_long=(pl.col("plen") >= MIN_PARAGRAPH_CHARS).sum(),
-        )
-        .join(n_paras, on="a")
+        pl.concat([by_exact, by_samples])
+        .unique()
+        .join(lengths, on=["article_id", "paragraph_idx"])
+        .group_by("article_id", "other")
+        .agg(shared=pl.len(), shared_long=(pl.col("plen") >= MIN_PARAGRAPH_CHARS).sum())
+        .join(n_paras, on="article_id")
         .filter(
             (pl.col("shared_long") >= MIN_SHARED_PARAGRAPHS)
             | (
@@ -706,27 +752,21 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
             )
         )
     )
-    order = articles.select(
-        pl.int_range(pl.len()).alias("i"), "published_at", "article_id"
-    ).sort(["published_at", "article_id"], nulls_last=True)
-    rank = dict(zip(order["i"].to_list(), range(n)))
-    result: list[str | None] = [None] * n
-    best: dict[int, tuple] = {}
-    for a, other, known, shared_count, _, _ in shared.iter_rows():
-        if known:
-            key = (0, -shared_count, other)  # earlier runs come before this batch
-            target = other
-        else:
-            b = int(other)
-            if rank[b] >= rank[a]:
+    order = articles.select("published_at", "article_id").with_row_index("i").sort(
+        ["published_at", "article_id"], nulls_last=True
+    )
+    rank = {aid: r for r, aid in enumerate(order["article_id"].to_list())}
+    best: dict[str, tuple] = {}
+    for aid, other, shared_count, _, _ in shared.iter_rows():
+        if other in rank:
+            if rank[other] >= rank[aid]:
                 continue
-            key = (1, rank[b], "")
-            target = ids[b]
-        if a not in best or key < best[a][0]:
-            best[a] = (key, target)
-    for a, (_, target) in best.items():
-        result[a] = target
-    return pl.Series("near_duplicate_of", result, dtype=pl.Utf8)
+            key = (1, rank[other], 0, other)
+        else:
+            key = (0, 0, -shared_count, other)  # earlier runs come before this batch
+        if aid not in best or key < best[aid]:
+            best[aid] = key
+    return pl.Series("near_duplicate_of", [best[a][3] if a in best else None for a in ids], dtype=pl.Utf8)
 
 
 # --------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from bisect import bisect
 from random import Random
 from typing import Any
 
@@ -96,6 +97,8 @@ _PROVINCE_WEIGHTS = {
     "IQ-SU": 2, "IQ-BB": 2, "IQ-DA": 1, "IQ-WA": 1, "IQ-KA": 1, "IQ-NA": 1, "IQ-QA": 1,
     "IQ-BA": 1, "IQ-MU": 1, "IQ-DQ": 1, "IQ-MA": 1,
 }
+_PROVINCE_CODES = tuple(_PROVINCE_WEIGHTS)
+_PROVINCE_WEIGHT_VALUES = tuple(_PROVINCE_WEIGHTS.values())
 _CAPITALS = {
     "IQ-AN": "Ramadi", "IQ-BA": "Basra", "IQ-MU": "Samawah", "IQ-NA": "Najaf",
     "IQ-QA": "Diwaniyah", "IQ-SU": "Sulaimani", "IQ-BB": "Hillah", "IQ-BG": "Baghdad",
@@ -246,6 +249,11 @@ _MOUNTAINS = ("Hamrin Mountains", "Qarachogh mountain", "Makhoul Mountains", "Ba
               "Wadi al-Shay", "Mutaibija desert")
 _MEETING_CITIES = (("Erbil", "IQ-AR", 6), ("Baghdad", "IQ-BG", 4), ("Sulaimani", "IQ-SU", 1),
                    ("Kirkuk", "IQ-KI", 1), ("Duhok", "IQ-DA", 1))
+_MEETING_WEIGHTS = tuple(c[2] for c in _MEETING_CITIES)
+_COOP_VARIANTS = ("meeting", "talks", "agreement", "delegation", "planned", "handover")
+_COOP_WEIGHTS = (5, 3, 3, 3, 1, 2)
+_STORIES = ("incident", "cooperation", "analysis")
+_STORY_WEIGHTS = (6, 3, 1)
 _BASES = (("Taji military camp", "northern Baghdad", "IQ-BG"), ("K-1 air base", "Kirkuk", "IQ-KI"),
           ("al-Qaim base", "western Anbar", "IQ-AN"), ("Qayyarah air base", "south of Mosul", "IQ-NI"),
           ("al-Taqaddum air base", "Anbar", "IQ-AN"), ("Abu Ghraib base", "western Baghdad", "IQ-BG"),
@@ -265,6 +273,56 @@ _OUTLETS = (
 _OUTLET_WEIGHTS = tuple(o[3] for o in _OUTLETS)
 _DATELINE_CITIES = ("Erbil", "Erbil", "Erbil", "Baghdad", "Baghdad", "Sulaimani", "Kirkuk", "Duhok")
 
+# Context prose of the kind that fills most of a real article: no incident, no count.
+_FILLER = (
+    "The Kurdistan Regional Government’s relations with the federal government in Baghdad have "
+    "improved in recent months, officials say.",
+    "Along with concerns about their safety, residents complain about the lack of basic services "
+    "and employment opportunities.",
+    "{person} stressed the importance of addressing the non-military aspects of reconstruction in "
+    "the areas liberated from the group.",
+    "There is a need for Iraq and its international partners to tackle the underlying political, "
+    "economic and security challenges in parallel to the military campaign, {person} said.",
+    "Kurdish officials have warned multiple times that ISIS is re-emerging, demanding the "
+    "continuation of international support to Iraqi and Kurdish forces.",
+    "American officials too have warned of the militant group’s resurgent threat.",
+    "The expulsion of Peshmerga forces from the disputed areas in late 2017 left a security gap "
+    "that the group has exploited ever since.",
+    "Residents of {town} say they no longer feel safe travelling at night.",
+    "The disputed territories stretch across Kirkuk, Diyala, Salahaddin and Nineveh provinces.",
+    "{person} said the joint committee would meet again in the coming weeks.",
+    "Local officials in {prov} have repeatedly called for more troops to secure the area.",
+    "The coalition says it continues to advise and assist Iraqi forces in their fight against "
+    "the group.",
+    "The group’s remnants are believed to hide in rugged terrain, including the {mountain}.",
+    "Many displaced families have yet to return to their homes in {prov} province.",
+    "The parliamentary security and defence committee has called for an investigation into the "
+    "security lapses.",
+    "Farmers in the area say they can no longer harvest their crops safely.",
+    "The federal government has yet to comment on the matter.",
+    "According to a statement from the body, {person} warned of the danger of inaction.",
+    "Oil revenue and the payment of public salaries remain at the heart of the disputes between "
+    "Erbil and Baghdad.",
+    "The COVID-19 pandemic has stretched the resources of the security forces.",
+    "Officials say better intelligence sharing is key to defeating the remaining cells.",
+    "{person} told {outlet} that the two sides had agreed on the need for closer coordination.",
+    "Tribal leaders in {town} have asked the government to arm local volunteers.",
+    "The Iraqi army and the Peshmerga had previously reached an agreement on increasing "
+    "collaboration, but it was never implemented, according to Kurdish officials.",
+    "A lawmaker representing {prov} in the Iraqi parliament issued a public statement calling for "
+    "urgent action.",
+    "Security experts say the group has shifted from holding territory to hit-and-run tactics.",
+    "The Iraqi human rights commission warned that frightened civilians are again leaving for the "
+    "Kurdistan Region.",
+    "“The security situation in {prov} requires a joint effort by all the forces,” {person} said.",
+    "Both sides stressed the need to boost military and security cooperation to combat terror "
+    "threats in the region, a statement read.",
+    "The chancellor welcomed the call for enhancing such ties, according to the statement.",
+    "Iraqi security forces continue to conduct anti-ISIS operations in the area.",
+    "Observers say the lack of coordination between Kurdish and Iraqi forces is the main weakness "
+    "that the militants exploit.",
+)
+
 _UNRELATED_HEADLINES = (
     "How a cyber attack hampered Hong Kong protesters",
     "Oil prices climb as OPEC weighs deeper output cuts",
@@ -275,6 +333,34 @@ _UNRELATED_HEADLINES = (
     "Turkey's lira slides to a record low against the dollar",
     "Lebanon protests enter their fourth week",
 )
+
+
+class _Rng(Random):
+    """`random.Random` with cheaper draws: one `random()` call per choice.
+
+    The stdlib methods reject-sample to stay exactly uniform, which costs several calls per
+    draw; a corpus generator does not need that, and it is the hot path at 1M articles.
+    """
+
+    _cum_cache: dict[int, tuple[tuple[float, ...], float]] = {}
+
+    def choice(self, seq):  # type: ignore[override]
+        return seq[int(self.random() * len(seq))]
+
+    def randint(self, a: int, b: int) -> int:  # type: ignore[override]
+        return a + int(self.random() * (b - a + 1))
+
+    def choices(self, population, weights=None, *, cum_weights=None, k=1):  # type: ignore[override]
+        # Weights are module-level tuples, so their cumulative sums are computed once.
+        cached = self._cum_cache.get(id(weights))
+        if cached is None:
+            cum, total = [], 0.0
+            for w in weights:
+                total += w
+                cum.append(total)
+            cached = self._cum_cache[id(weights)] = (tuple(cum), total)
+        cum, total = cached
+        return [population[bisect(cum, self.random() * total)] for _ in range(k)]
 
 
 def _cap(text: str) -> str:
@@ -332,11 +418,9 @@ class _Composer:
     """Writes one original article with its truth, from its own random stream."""
 
     def __init__(self, seed: int, index: int, ref_n: int, geo: Geography) -> None:
-        self.rng = Random(f"{seed}:{index}:article")
+        self.rng = _Rng(f"{seed}:{index}:article")
         self.index = index
         self.geo = geo
-        self.prov_codes = tuple(_PROVINCE_WEIGHTS)
-        self.prov_weights = tuple(_PROVINCE_WEIGHTS.values())
         rng = self.rng
         self.outlet = rng.choices(_OUTLETS, _OUTLET_WEIGHTS)[0]
         pub = _published(index, ref_n)
@@ -353,7 +437,7 @@ class _Composer:
     # -- pieces --
 
     def province(self) -> str:
-        return self.rng.choices(self.prov_codes, self.prov_weights)[0]
+        return self.rng.choices(_PROVINCE_CODES, _PROVINCE_WEIGHT_VALUES)[0]
 
     def prov_name(self, code: str) -> str:
         return self.rng.choice(self.geo.province_names[code])
@@ -664,6 +748,9 @@ class _Composer:
         if rng.random() < 0.2:
             follow.append(f"A security source told {self.outlet[0]} that the attackers fled toward "
                           f"the {rng.choice(_MOUNTAINS)}.")
+        # A count that opens the sentence was capitalised with it ("Six soldiers were killed").
+        if killed_text and killed_text not in sentence:
+            killed_text = _cap(killed_text)
         if precision == "day":
             self.last_day = event_date
         record = self._incident_record(
@@ -692,9 +779,8 @@ class _Composer:
 
     def cooperation(self) -> tuple[list[str], dict]:
         rng = self.rng
-        variant = rng.choices(("meeting", "talks", "agreement", "delegation", "planned", "handover"),
-                              (5, 3, 3, 3, 1, 2))[0]
-        city, city_code, _ = rng.choices(_MEETING_CITIES, [c[2] for c in _MEETING_CITIES])[0]
+        variant = rng.choices(_COOP_VARIANTS, _COOP_WEIGHTS)[0]
+        city, city_code, _ = rng.choices(_MEETING_CITIES, _MEETING_WEIGHTS)[0]
         participants: list[str] = []
         organisations: list[str] = []
         rooms: list[str] = []
@@ -851,6 +937,17 @@ class _Composer:
         return [f"ISIS still has between {rng.randint(10, 14)},000 and {rng.randint(15, 20)},000 "
                 f"members in Iraq and Syria, according to a UN report."], None
 
+    def filler(self) -> str:
+        rng = self.rng
+        template = rng.choice(_FILLER)
+        if "{" not in template:
+            return template
+        code = self.province()
+        return template.format(
+            person=_person(rng, _KURDISH_FIRST + _IRAQI_FIRST, _KURDISH_LAST + _IRAQI_LAST),
+            town=rng.choice(self.geo.towns[code]), prov=self.prov_name(code),
+            mountain=rng.choice(_MOUNTAINS), outlet=self.outlet[0])
+
     def quote(self) -> str:
         rng = self.rng
         who = _person(rng, _KURDISH_FIRST + _IRAQI_FIRST, _KURDISH_LAST + _IRAQI_LAST)
@@ -873,7 +970,7 @@ class _Composer:
 
     def compose(self) -> _Article:
         rng = self.rng
-        story = rng.choices(("incident", "cooperation", "analysis"), (6, 3, 1))[0]
+        story = rng.choices(_STORIES, _STORY_WEIGHTS)[0]
         paragraphs: list[_Paragraph] = []
         if story == "incident":
             sentences, record = self.incident()
@@ -892,20 +989,28 @@ class _Composer:
             headline = rng.choice(("ISIS remains ‘very much intact’, officials warn",
                                    "Officials warn of ISIS resurgence in disputed territories",
                                    "Analysis: the long tail of the ISIS insurgency in Iraq"))
-        for _i in range(rng.randint(4, 11)):
+        if rng.random() < 0.7:
+            lede.text += " " + self.filler()
+        previous_was_incident = story == "incident"
+        for _i in range(rng.randint(6, 14)):
             roll = rng.random()
-            if roll < 0.30:
-                same_day = self.last_day if (self.last_day and rng.random() < 0.2) else None
+            is_incident = False
+            if roll < 0.17:
+                same_day = (self.last_day if previous_was_incident and self.last_day
+                            and rng.random() < 0.25 else None)
                 sentences, record = self.incident(same_day=same_day)
                 paragraphs.append(self._paragraph(sentences, "incidents", record))
-            elif roll < 0.45:
+                is_incident = True
+            elif roll < 0.26:
                 sentences, record = self.cooperation()
+                if rng.random() < 0.5:
+                    sentences = sentences + [self.filler()]
                 paragraphs.append(self._paragraph(sentences, "cooperation_events", record))
-            elif roll < 0.52:
+            elif roll < 0.30:
                 made = self.tally()
                 if made:
                     paragraphs.append(self._paragraph(made[0], "claimed_tallies", made[1]))
-            elif roll < 0.82:
+            elif roll < 0.46:
                 sentences, record = self.distractor()
                 para = self._paragraph(sentences, "incidents", record)
                 if rng.random() < 0.4:
@@ -914,8 +1019,11 @@ class _Composer:
                     if second is not None:
                         para.truth["incidents"].append(second)
                 paragraphs.append(para)
-            else:
+            elif roll < 0.56:
                 paragraphs.append(_Paragraph(self.quote()))
+            else:
+                paragraphs.append(_Paragraph(" ".join(self.filler() for _ in range(rng.randint(1, 3)))))
+            previous_was_incident = is_incident
         pre, after_headline, post, boiler = self.boilerplate()
         return _Article(self.index, self.outlet, self.pub, headline, pre, after_headline, lede,
                         paragraphs, post, boiler)
@@ -1050,7 +1158,7 @@ def generate_article(seed: int, index: int, ref_n: int, geo: Geography | None = 
         return GeneratedArticle(f"{month}/{name}", src_text, article.outlet[0], article.published_at, record)
     # A syndicated near-copy: another outlet re-publishes most paragraphs of article j the
     # same day under its own dateline and boilerplate.
-    rng = Random(f"{seed}:{index}:syndicate")
+    rng = _Rng(f"{seed}:{index}:syndicate")
     outlets = [o for o in _OUTLETS if o[1] != article.outlet[1] and o[1] != "xinhua"]
     outlet = rng.choice(outlets)
     kept = [p for p in article.paragraphs if rng.random() < 0.75] or article.paragraphs[:1]

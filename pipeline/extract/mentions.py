@@ -1,0 +1,350 @@
+"""Mentions of places, organisations and persons, with exact spans into the body.
+
+Places and organisations come from the gazetteer's alias table. All aliases are compiled
+into one regular expression (alternatives longest first, so "Iraqi Ministry of Defense"
+wins over "Iraqi" at the same start) that polars runs over every body at once in Rust.
+Python then only walks the matched strings to recover code-point offsets and applies the
+rules a regex cannot hold cheaply: case-sensitive aliases (IS), aliases that need a
+locative context (`needs_context`: only after in/near/of/from/to/at or before
+district/town/city/village/area) and which of several gazetteer readings a surface has
+("Kirkuk province" is the governorate, "Kirkuk" alone the city).
+
+Persons are not in the gazetteer. They are read from titles and roles ("Maj. Gen.",
+"Prime Minister of the Kurdistan Region", "Secretary of State", "spokesman"...) followed
+by capitalised name tokens (with al-/Abdul-/bin particles and "III"), from appositions
+("Sirwan Barzani, a Peshmerga commander"), and from speech verbs ("Faris Issa told").
+A later surname-only reference ("Barzani", "Ghanimi") resolves to the most recent full
+name with that surname in the same article; two different Barzanis stay two people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.extract.context import ArticleContext, GazIndex, Mention
+
+# Words after which a context-dependent place alias is read as a place.
+_LOCATIVE_BEFORE = frozenset(
+    "in near of from to at into outside around across toward towards between".split()
+)
+_LOCATIVE_AFTER = frozenset(
+    "district town city village area subdistrict sub-district province governorate region "
+    "neighbourhood neighborhood camp base mountain mountains countryside outskirts".split()
+)
+_TYPE_WORD_RE = re.compile(r"\s*(province|governorate|district|sub-?district|city|town|village|region)\b",
+                           re.IGNORECASE)
+
+_PROVINCE_TYPES = ("governorate", "province")
+_CITY_TYPES = ("city", "town", "village")
+_DISTRICT_TYPES = ("district", "subdistrict", "sub-district", "qada", "nahiya")
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+def _choose_reading(readings, following: str):
+    """Pick the gazetteer reading of a surface from the word that follows it."""
+    if len(readings) == 1:
+        return readings[0]
+    m = _TYPE_WORD_RE.match(following)
+    word = m.group(1).lower() if m else ""
+    places = [r for r in readings if r.entity_type == "place"]
+    if places:
+        if word in ("province", "governorate"):
+            pick = [r for r in places if r.kind in _PROVINCE_TYPES]
+        elif word in ("district", "subdistrict", "sub-district"):
+            pick = [r for r in places if r.kind in _DISTRICT_TYPES]
+        elif word in _CITY_TYPES:
+            pick = [r for r in places if r.kind in _CITY_TYPES]
+        else:
+            # A bare name is the town rather than the district or governorate named after it.
+            pick = sorted(places, key=lambda r: 0 if r.kind in _CITY_TYPES else
+                          1 if r.kind in _DISTRICT_TYPES else 2)
+        if pick:
+            return pick[0]
+        return places[0]
+    return readings[0]
+
+
+def gazetteer_mentions(ctx: ArticleContext, matches: list[str] | None, index: GazIndex) -> list[Mention]:
+    """Turn the regex's matched strings (in order) into mentions with offsets."""
+    norm = ctx.norm
+    out: list[Mention] = []
+    if not matches:
+        return out
+    cursor = 0
+    n = len(norm)
+    for found in matches:
+        pos = norm.find(found, cursor)
+        while pos >= 0:
+            end = pos + len(found)
+            if (pos == 0 or not _is_word(norm[pos - 1])) and (end >= n or not _is_word(norm[end])):
+                break
+            pos = norm.find(found, pos + 1)
+        if pos < 0:
+            continue
+        end = pos + len(found)
+        cursor = end
+        key = " ".join(found.split())
+        readings = [r for r in index.lookup(key) if not r.case_sensitive or r.surface == key]
+        if not readings:
+            continue
+        if all(r.needs_context for r in readings):
+            before = norm[max(0, pos - 20):pos].split()
+            after = norm[end:end + 20].split()
+            prev_word = before[-1].lower() if before else ""
+            next_word = after[0].lower().strip(".,;:") if after else ""
+            if prev_word not in _LOCATIVE_BEFORE and next_word not in _LOCATIVE_AFTER:
+                continue
+        reading = _choose_reading(readings, norm[end:end + 16])
+        province = reading.province_code
+        if reading.entity_type == "place" and province is None:
+            codes = index.place_provinces.get(reading.canonical, ())
+            province = codes[0] if len(codes) == 1 else None
+        out.append(Mention(
+            start=pos, end=end, text=ctx.body[pos:end], entity_type=reading.entity_type,
+            entity_name=reading.canonical, kind=reading.kind,
+            province_code=province if reading.entity_type == "place" else None,
+        ))
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# Persons
+# ----------------------------------------------------------------------------------------
+
+_TITLE_ALTS = [
+    r"Prime\s+Minister", r"Deputy\s+Prime\s+Minister", r"PM", r"(?:Vice\s+)?President",
+    r"Chancellor", r"Maj\.\s*Gen\.", r"Lt\.\s*Gen\.", r"Lie\.\s*Gen\.", r"Brig\.\s*Gen\.",
+    r"Gen\.", r"Brigadier\s+General", r"Major\s+General", r"Lieutenant\s+General",
+    r"Lieutenant\s+Colonel", r"Lt\.\s*Col\.", r"Col\.", r"Colonel", r"General", r"Brigadier",
+    r"Maj\.", r"Capt\.", r"Captain", r"Sgt\.", r"Ambassador", r"Secretary\s+of\s+State",
+    r"Secretary\s+of\s+(?:Defense|Defence)", r"Secretary-General", r"Secretary",
+    r"[Mm]inister(?:\s+of\s+[A-Z][a-z]+(?:\s+Affairs)?)?", r"[Ss]pokes(?:man|person|woman)",
+    r"[Cc]ommander(?:-in-[Cc]hief)?", r"[Cc]hief\s+of\s+[Ss]taff", r"[Ee]nvoy", r"[Ll]awmaker",
+    r"MP", r"[Mm]ember\s+of\s+[Pp]arliament", r"Sheikh", r"Shaikh", r"[Gg]overnor", r"[Mm]ayor",
+    r"Speaker", r"Senator", r"Sen\.", r"Rep\.", r"Dr\.", r"Judge", r"[Dd]irector", r"Ayatollah",
+    r"Imam", r"Mr\.", r"Mrs\.", r"Ms\.", r"Adm\.", r"Admiral", r"King", r"Emir", r"Cleric",
+    r"[Cc]oordinator", r"[Aa]dviser", r"[Aa]dvisor", r"[Cc]hief",
+]
+TITLE_PATTERN = r"(?<![\w.])(?:" + "|".join(_TITLE_ALTS) + r")(?![\w-])"
+_TITLE_RE = re.compile(TITLE_PATTERN)
+
+_PARTICLE = r"(?:(?:al|el|Al|El|bin|Bin|ibn|Ibn|Abu|Abdul|Abd|Umm|Abdel|Abdal)[-\s])"
+_TOKEN = rf"(?:{_PARTICLE}?[A-Z][a-zA-Z']+(?:-[A-Z][a-zA-Z']+)?|[A-Z]\.)"
+_NAME = rf"{_TOKEN}(?:[ \t]+{_TOKEN}){{0,4}}(?:[ \t]+(?:III|II|IV|Jr\.?|Sr\.?))?"
+_NAME_RE = re.compile(_NAME)
+
+# Capitalised words that are never part of a personal name in this domain.
+_NOT_NAME = frozenset("""
+The A An In On At Of For And But Or To From By With As After Before During Since While When
+This That These Those His Her Their Its Our We They He She It I You Iraq Iraqi Iraqis Kurdish
+Kurdistan Kurd Kurds US U.S. American Americans British French German Turkish Iranian Syrian
+Arab Sunni Shia Shiite Islamic State ISIS ISIL IS Daesh Army Police Forces Force Ministry
+Council Committee Command Operations Operation Brigade Division Regiment Battalion Region
+Regional Province Governorate District Government Security Affairs Intelligence Directorate
+Coalition Global Joint Federal National International Special Deputy Senior Commanding Head
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May
+June July August September October November December Parliament Parliamentary Defense Defence
+Interior Foreign Office Department Staff Chief General Minister Prime President Secretary
+Commander Spokesman Spokesperson Ambassador Envoy Rudaw Reuters AFP AP Kurdistan24 Telegram
+Peshmerga Hashd Popular Mobilization Mobilisation Units Unit Counter Terrorism Service Centre
+Center Room Rooms Conference Mountains Mountain Base Camp Airport Airbase Bridge Street
+Road Highway Square City Town Village University Hospital Mosque Church Station Checkpoint
+Read More Photo Editing Source White House Pentagon Inspector Commission Human Rights Brigadier
+Colonel Major Lieutenant Captain Sheikh Mr Mrs Ms Dr Why What Who How Where Meanwhile However
+Also Yes No Last Next Earlier Later Today Yesterday Islamist Jihadist Crusaders Will Win End
+Supported Amid According Although Along Another Both Each Every Top Members Member Most Many
+""".split())
+
+_ROLE_WORDS = (
+    r"commander|member|spokes(?:man|person|woman)|chief|envoy|minister|official|officer|lawmaker"
+    r"|governor|leader|head|director|adviser|advisor|analyst|expert|researcher|professor"
+    r"|journalist|correspondent|MP|deputy|general|colonel|mayor|sheikh|president|secretary"
+    r"|ambassador|representative|coordinator|politician|activist|resident|senator|cleric"
+)
+_APPOSITION_RE = re.compile(
+    rf"(?<![\w.])({_NAME}),\s+(?:a|an|the)?\s*(?:[\w'-]+\s+){{0,5}}?(?:{_ROLE_WORDS})\b",
+)
+_SPEECH_RE = re.compile(
+    rf"(?<![\w.])({_NAME})\s+(?:told|said|added|warned|stated|explained|noted|stressed|confirmed"
+    rf"|announced|tweeted|wrote)\b"
+)
+_POSSESSIVE_RE = re.compile(rf"\b(?:told|by|with|interviewed)\s+[A-Z][\w ]{{0,30}}?'s\s+({_NAME})")
+_SKIPPABLE = re.compile(r"\s*(?:,\s*)?(?:of\s+the|of|for\s+the|for|to\s+the|at\s+the|at|in\s+the|the)?\s*")
+
+PERSON_CUE_PATTERN = (
+    TITLE_PATTERN.replace("(?<![\\w.])", "\\b").replace("(?![\\w-])", "\\b")
+    + r"|\b(?:told|said|added|warned|stated|explained|noted|stressed|confirmed|announced)\b"
+)
+
+
+@dataclass
+class _Person:
+    start: int
+    end: int
+    tokens: tuple[str, ...]
+
+
+def _clean_tokens(name: str) -> tuple[str, ...] | None:
+    tokens = name.split()
+    # Trailing non-name capitals (e.g. "Barzani Also") end the name.
+    while tokens and tokens[-1] in _NOT_NAME:
+        tokens.pop()
+    if not tokens:
+        return None
+    if tokens[0] in _NOT_NAME:
+        return None
+    if any(t in _NOT_NAME for t in tokens):
+        return None
+    return tuple(tokens)
+
+
+def _name_at(ctx: ArticleContext, pos: int, limit: int, gaz_spans: list[tuple[int, int]]) -> _Person | None:
+    """The personal name starting at `pos` (after a title), skipping org/place complements."""
+    norm = ctx.norm
+    for _ in range(4):
+        m = _SKIPPABLE.match(norm, pos)
+        p = m.end() if m else pos
+        hit = next((e for s, e in gaz_spans if s == p), None)
+        if hit is not None:
+            pos = hit
+            continue
+        t = _TITLE_RE.match(norm, p)
+        if t:
+            pos = t.end()
+            continue
+        if p != pos and norm[pos:p].strip(" ,") not in ("",):
+            # only complements introduced by of/for/to may be skipped, and only for gazetteer names
+            pass
+        pos = p
+        break
+    m = _NAME_RE.match(norm, pos)
+    if not m or m.end() > limit:
+        return None
+    if any(s < m.end() and m.start() < e for s, e in gaz_spans):
+        # a name never overlaps a gazetteer entity; cut it at the entity
+        cut = min((s for s, e in gaz_spans if s >= m.start() and s < m.end()), default=None)
+        if cut is None or cut <= m.start():
+            return None
+        text = norm[m.start():cut].rstrip()
+    else:
+        text = m.group(0)
+    tokens = _clean_tokens(text)
+    if not tokens:
+        return None
+    start = m.start()
+    end = start + len(" ".join(tokens)) if text.startswith(" ".join(tokens)) else start + len(text)
+    # recompute end on the real text (tokens may be separated by several spaces)
+    end = _span_end(norm, start, tokens)
+    return _Person(start, end, tokens)
+
+
+def _span_end(text: str, start: int, tokens: tuple[str, ...]) -> int:
+    pos = start
+    for tok in tokens:
+        pos = text.find(tok, pos) + len(tok)
+    return pos
+
+
+def _surname(tokens: tuple[str, ...]) -> str:
+    toks = [t for t in tokens if t not in ("III", "II", "IV", "Jr.", "Jr", "Sr.", "Sr")]
+    last = toks[-1]
+    return re.sub(r"^(?:al|el|Al|El)-", "", last)
+
+
+def _key(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(t.lower() for t in re.split(r"[\s-]+", " ".join(tokens)) if t)
+
+
+def person_mentions(ctx: ArticleContext, candidate_sentences: list[int]) -> list[Mention]:
+    norm = ctx.norm
+    gaz_spans = [(m.start, m.end) for m in ctx.mentions]
+    found: list[_Person] = []
+    for idx in candidate_sentences:
+        s = ctx.sentences[idx]
+        text_end = s.end
+        for t in _TITLE_RE.finditer(norm, s.start, text_end):
+            person = _name_at(ctx, t.end(), text_end, gaz_spans)
+            if person:
+                found.append(person)
+        for rx in (_APPOSITION_RE, _SPEECH_RE, _POSSESSIVE_RE):
+            for m in rx.finditer(norm, s.start, text_end):
+                start = m.start(1)
+                if any(gs <= start < ge for gs, ge in gaz_spans):
+                    continue
+                tokens = _clean_tokens(m.group(1))
+                if not tokens or len(tokens) < 2:
+                    continue
+                if norm[start:start + len(tokens[0])] != tokens[0]:
+                    continue
+                found.append(_Person(start, _span_end(norm, start, tokens), tokens))
+    if not found:
+        return []
+    # One mention per span; a longer name covering a shorter one at the same place wins.
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    spans: list[_Person] = []
+    for p in found:
+        if spans and p.start < spans[-1].end:
+            continue
+        spans.append(p)
+    # Canonical names in article order: a full name, or a surname resolved to one.
+    canon_of_key: dict[tuple[str, ...], str] = {}
+    fulls: list[tuple[int, str, str]] = []  # (pos, surname, canonical)
+    out: list[Mention] = []
+
+    def resolve_surname(surname: str, pos: int) -> str | None:
+        before = [c for p, s, c in fulls if s == surname and p <= pos]
+        if before:
+            return before[-1]
+        after = [c for p, s, c in fulls if s == surname]
+        return after[0] if after else None
+
+    # First pass: full names (2+ tokens) define people.
+    for p in spans:
+        if len(p.tokens) < 2:
+            continue
+        key = _key(p.tokens)
+        canonical = canon_of_key.get(key)
+        if canonical is None:
+            surname = _surname(p.tokens)
+            # "Abdul Amir Yarallah" and "Abdul-Amir Rashid Yarallah" are one person: same
+            # surname and one name's tokens a subset of the other's.
+            for other_key, other in canon_of_key.items():
+                if other_key[-1] == key[-1] and (set(key) <= set(other_key) or set(other_key) <= set(key)):
+                    canonical = other
+                    break
+            if canonical is None:
+                canonical = " ".join(p.tokens)
+            canon_of_key[key] = canonical
+        fulls.append((p.start, _surname(p.tokens), canonical))
+    for p in spans:
+        if len(p.tokens) >= 2:
+            name = canon_of_key[_key(p.tokens)]
+        else:
+            name = resolve_surname(_surname(p.tokens), p.start) or p.tokens[0]
+        out.append(Mention(p.start, p.end, ctx.body[p.start:p.end], "person", name))
+    # Bare surnames elsewhere in the article.
+    taken = [(m.start, m.end) for m in out] + gaz_spans
+    surnames = {s for _, s, _ in fulls}
+    for surname in surnames:
+        for m in re.finditer(rf"(?<![\w-])(?:al-|el-)?{re.escape(surname)}(?![\w-])", norm):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            name = resolve_surname(surname, m.start())
+            if name:
+                out.append(Mention(m.start(), m.end(), ctx.body[m.start():m.end()], "person", name))
+    return out
+
+
+def assign_sentences(ctx: ArticleContext, mentions: list[Mention]) -> list[Mention]:
+    kept = []
+    for m in mentions:
+        s = ctx.sentence_at(m.start)
+        if s is None or m.end > s.end:
+            continue  # a mention across a sentence break is a splitter artefact; drop it
+        m.sentence_idx = s.idx
+        kept.append(m)
+    return kept

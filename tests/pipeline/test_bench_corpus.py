@@ -1,0 +1,213 @@
+"""The benchmark corpus generator: deterministic, exact sizes, truth that matches the text,
+and a scorer that rewards exactly what the truth says."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.bench.corpus import (
+    SPAN_DAYS,
+    START_DATE,
+    generate_corpus,
+    iter_articles,
+    number_words,
+    score_generated,
+)
+
+N = 400
+
+_WORDS = {number_words(i): i for i in range(100)}
+
+
+def _parse_count(text: str) -> int:
+    """An independent reading of a count phrase ("at least ten", "23", "a", "twenty-three")."""
+    core = re.sub(r"^(at least|more than)\s+", "", text.strip().lower())
+    if core in ("a", "an"):
+        return 1
+    if core.replace(",", "").isdigit():
+        return int(core.replace(",", ""))
+    return _WORDS[core]
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _truth(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    generate_corpus(out, N, seed=7)
+    return out
+
+
+def test_same_seed_gives_identical_bytes_and_another_seed_does_not(corpus, tmp_path):
+    generate_corpus(tmp_path / "again", N, seed=7)
+    generate_corpus(tmp_path / "other", N, seed=8)
+    first = _files(corpus)
+    assert first == _files(tmp_path / "again")
+    other = _files(tmp_path / "other")
+    assert first["truth.jsonl"] != other["truth.jsonl"]
+    assert first != other
+
+
+def test_sizes_and_manifests_are_exact(corpus):
+    articles = corpus / "articles"
+    texts = sorted(p for p in articles.rglob("*.txt"))
+    assert len(texts) == N
+    assert len(_truth(corpus)) == N
+    rows = []
+    for manifest in articles.rglob("manifest.csv"):
+        with manifest.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                assert (manifest.parent / row["file"]).is_file(), row
+                rows.append(manifest.parent / row["file"])
+                if row["published_at"]:
+                    date.fromisoformat(row["published_at"])
+    assert sorted(rows) == texts
+    # Nothing the pipeline would read as an article sits beside the articles.
+    assert not list(articles.rglob("*.jsonl"))
+
+
+def test_truth_is_what_the_text_says(corpus):
+    kinds = {"incidents": 0, "cooperation_events": 0, "claimed_tallies": 0}
+    for record in _truth(corpus):
+        text = (corpus / "articles" / record["file"]).read_text(encoding="utf-8")
+        if record["headline"]:
+            assert record["headline"] in text
+        for kind in kinds:
+            for item in record[kind]:
+                kinds[kind] += 1
+                assert item["evidence"] in text, (record["file"], item["evidence"])
+        for item in record["incidents"]:
+            sentence = item["evidence"]
+            form = item["killed_form"]
+            if item["killed"] is None:
+                assert form is None
+                continue
+            if form == "number":
+                assert item["killed_text"] in sentence
+                assert _parse_count(item["killed_text"]) == item["killed"], sentence
+            elif form == "list":
+                assert item["killed_text"] in sentence
+                assert len(re.split(r",\s*(?:and\s+)?", item["killed_text"])) == item["killed"]
+            elif form == "zero":
+                assert "no casualties" in sentence and item["killed"] == 0 and item["wounded"] == 0
+            else:
+                assert form == "implicit" and item["killed"] == 1 and "shot dead" in sentence
+            if item["wounded"]:
+                assert item["wounded_text"] in sentence
+                assert _parse_count(item["wounded_text"]) == item["wounded"], sentence
+            if item["date_precision"] == "unknown":
+                assert item["event_date"] is None
+            else:
+                assert item["event_date"] is not None
+        for tally in record["claimed_tallies"]:
+            assert str(tally["attacks"]) in tally["evidence"]
+            start, end = date.fromisoformat(tally["period_start"]), date.fromisoformat(tally["period_end"])
+            assert (end - start).days == 6
+    assert min(kinds.values()) > 0, kinds
+
+
+def test_dates_are_relative_to_publication(corpus):
+    weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    checked = 0
+    for record in _truth(corpus):
+        published = record["published_at"] and date.fromisoformat(record["published_at"])
+        for item in record["incidents"]:
+            match = re.search(r"\bon (" + "|".join(weekdays) + r")\b", item["evidence"])
+            if match and "same day" not in item["evidence"]:
+                if not published:
+                    assert item["event_date"] is None and item["date_precision"] == "unknown"
+                    continue
+                event = date.fromisoformat(item["event_date"])
+                assert weekdays[event.weekday()] == match.group(1)
+                assert 1 <= (published - event).days <= 6
+                checked += 1
+    assert checked > 20
+
+
+def test_syndicated_copies_repeat_their_source(corpus):
+    records = {r["file"]: r for r in _truth(corpus)}
+    copies = [r for r in records.values() if r["syndicated_from"]]
+    exact = [r for r in records.values() if r["exact_duplicate_of"]]
+    assert copies, "5% of articles should be near-copies"
+    for copy in copies:
+        source = records[copy["syndicated_from"]]
+        assert copy["source"] != source["source"]
+        assert copy["published_at"] == source["published_at"]
+        source_ids = {i["id"]: i for i in source["incidents"]}
+        for item in copy["incidents"]:
+            assert source_ids[item["same_as"]]["evidence"] == item["evidence"]
+    for dup in exact:
+        assert (corpus / "articles" / dup["file"]).read_bytes() == \
+            (corpus / "articles" / dup["exact_duplicate_of"]).read_bytes()
+
+
+def test_extending_a_corpus_equals_generating_it_at_once(tmp_path):
+    generate_corpus(tmp_path / "a", 120, seed=3, ref_n=100)
+    generate_corpus(tmp_path / "b", 100, seed=3)
+    stats = generate_corpus(tmp_path / "b", 20, seed=3, start=100, ref_n=100)
+    assert stats.n == 20
+    assert {k: v for k, v in _files(tmp_path / "a").items() if k != "corpus.json"} == \
+        {k: v for k, v in _files(tmp_path / "b").items() if k != "corpus.json"}
+    # The added articles are published after the original span, like new arrivals.
+    added = [a.published_at for a in iter_articles(20, 3, start=100, ref_n=100) if a.published_at]
+    assert added and all((d - START_DATE).days >= SPAN_DAYS for d in added)
+
+
+def _frames_from_truth(out: Path) -> dict[str, pl.DataFrame]:
+    """What a perfect extractor would output, in the warehouse's column names."""
+    articles, incidents, coop, tallies = [], [], [], []
+    for i, record in enumerate(_truth(out)):
+        if record["exact_duplicate_of"]:
+            continue
+        article_id = f"{i:016x}"
+        articles.append({"article_id": article_id, "source_file": f"/landing/{record['file']}"})
+        for item in record["incidents"]:
+            incidents.append({"article_id": article_id, "evidence": "ERBIL – " + item["evidence"],
+                              **{k: item[k] for k in ("province_code", "killed", "wounded",
+                                                      "date_precision", "event_type", "perpetrator")},
+                              "event_date": item["event_date"] and date.fromisoformat(item["event_date"])})
+        for item in record["cooperation_events"]:
+            coop.append({"article_id": article_id, "evidence": item["evidence"]})
+        for item in record["claimed_tallies"]:
+            tallies.append({"article_id": article_id, "evidence": item["evidence"]})
+    return {"articles": pl.DataFrame(articles),
+            "incident_reports": pl.DataFrame(incidents, infer_schema_length=None),
+            "cooperation_events": pl.DataFrame(coop), "claimed_tallies": pl.DataFrame(tallies)}
+
+
+def test_score_generated_rewards_exactly_the_truth(corpus):
+    frames = _frames_from_truth(corpus)
+    perfect = score_generated(corpus / "truth.jsonl", frames)
+    assert perfect["incidents"]["recall"] == 1.0
+    assert perfect["incidents"]["fp"] == 0  # optional (historical) items are neither hit nor miss
+    assert perfect["cooperation_events"]["f1"] == 1.0 and perfect["claimed_tallies"]["f1"] == 1.0
+    assert set(perfect["incident_field_accuracy"].values()) == {1.0}
+    assert perfect["articles_missing"] == 0
+
+    reports = frames["incident_reports"]
+    damaged = dict(frames)
+    # Lose a tenth of the reports, get the province of another tenth wrong, invent one.
+    damaged["incident_reports"] = pl.concat([
+        reports.slice(0, len(reports) - len(reports) // 10).with_row_index().with_columns(
+            pl.when(pl.col("index") % 10 == 0).then(pl.lit("IQ-BA")).otherwise(pl.col("province_code"))
+            .alias("province_code")).drop("index"),
+        reports.head(1).with_columns(pl.lit("Unrelated sentence about the weather.").alias("evidence")),
+    ])
+    scored = score_generated(corpus / "truth.jsonl", damaged)
+    assert 0.85 < scored["incidents"]["recall"] < 0.95
+    assert scored["incidents"]["fp"] == 1
+    assert scored["incident_field_accuracy"]["province_code"] < 0.95
+    assert scored["incident_field_accuracy"]["killed"] == 1.0
