@@ -12,7 +12,7 @@ INGESTED_TABLES = {
     "sentences": "One row per sentence of an article body, with its character span.",
     "article_paragraphs": "One row per paragraph fingerprint of an article, to find syndicated copies.",
     "ingest_log": "One row per input file per run: loaded, duplicate or quarantined, and why.",
-    "provinces": "One row per ISO 3166-2:IQ governorate (and the Kurdistan Region), from the gazetteer.",
+    "provinces": "One row per ISO 3166-2:IQ governorate, plus the Kurdistan Region (IQ-KR), from the gazetteer and pycountry.",
 }
 VALIDATED = ("articles", "sentences", "article_paragraphs", "ingest_log")
 

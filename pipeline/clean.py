@@ -51,14 +51,40 @@ _LINEBREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # ZWNJ/ZWJ stay: they change letter shapes in Persian and Kurdish.
 _INVISIBLE = re.compile(r"[\ufeff\u200b\u00ad\u2060\u180e]")
 # Horizontal whitespace (NBSP, thin/em spaces, ...) and stray C0 control characters.
-_HSPACE = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0e-\x1b\x1f\x7f]+")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+_HS = r" \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\x00-\x08\x0e-\x1b\x1f\x7f"
+# A lone ASCII space is already normal; matching only runs and odd spaces keeps this fast.
+_HSPACE = re.compile(rf"[{_HS[1:]}][{_HS}]*| [{_HS}]+")
 
 _TERMINAL = ".!?…:;\"”’»)]؟۔"
 
 
+_BREAK_CHARS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_INVISIBLE_CHARS = "\ufeff\u200b\u00ad\u2060\u180e"
+_CONTROL_CHAR_LIST = "".join(map(chr, [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x7F]))
+_ODD_SPACES = "\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\x1f"
+
+
 def _lines(raw: str) -> list[str]:
-    text = _INVISIBLE.sub("", _LINEBREAKS.sub("\n", raw))
-    return [_HSPACE.sub(" ", line).strip() for line in text.split("\n")]
+    # Substring tests (memchr speed) decide which rewrites a text needs at all; a regex
+    # scan of every article costs more than all the cleaning rules together.
+    text = raw
+    if any(ch in text for ch in _BREAK_CHARS):
+        text = _LINEBREAKS.sub("\n", text)
+    if any(ch in text for ch in _INVISIBLE_CHARS):
+        text = _INVISIBLE.sub("", text)
+    if any(ch in text for ch in _CONTROL_CHAR_LIST):
+        text = _CONTROL_CHARS.sub(" ", text)
+    odd = [ch for ch in _ODD_SPACES if ch in text]
+    if "  " in text:
+        odd.append("  ")
+    lines = text.split("\n")
+    if not odd:
+        return [line.strip(" ") for line in lines]
+    # str.split() knows every Unicode space (NBSP, thin, ideographic, ...) and runs in C.
+    return [
+        " ".join(line.split()) if any(o in line for o in odd) else line.strip(" ") for line in lines
+    ]
 
 
 def _paragraphs(raw: str) -> list[str]:
@@ -157,13 +183,19 @@ _CREDIT_TAIL = re.compile(
     r"\s*\(\s*(?:editing|reporting|writing|additional reporting|compiled|translated)\s+by\b[^)]*\)\s*$",
     re.IGNORECASE,
 )
-# A caption: a credit at the end of a short paragraph ("... Photo: Name/Outlet").
-_CAPTION_TAIL = re.compile(
-    r"(?:\b(?:photo|photos|photograph|picture|image|video|graphic|file photo)\s*(?:credit)?\s*:\s*"
-    r"[^.!?]{0,80}|\(\s*(?:photo|file photo|image|video)\b[^)]{0,100}\)\s*"
-    rf"|(?:{_OUTLETS_RE})\s*/\s*[A-Z][\w .’'-]{{1,40}}|[A-Z][\w .’'-]{{1,40}}\s*/\s*(?:{_OUTLETS_RE})(?:\s+photo)?)\W*$",
-    re.IGNORECASE,
+# A caption: a credit at the end of a short paragraph ("... Photo: Name/Outlet"). Matched
+# against the paragraph's tail only, which keeps these end-anchored searches linear.
+_CAPTION_TAILS = (
+    re.compile(
+        r"\b(?:photos?|photograph|picture|image|graphic|file photo)\s*(?:credit)?\s*:\s*"
+        r"[A-Z\u0600-\u06ff][^.!?:()]{0,70}\W*$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\(\s*(?:photo|file photo|image|picture)\b[^)]{0,100}\)\W*$", re.IGNORECASE),
+    re.compile(rf"(?:{_OUTLETS_RE})\s*/\s*[A-Z][\w .’'-]{{1,40}}\W*$"),
+    re.compile(rf"/\s*(?:{_OUTLETS_RE})(?:\s+photo)?\W*$"),
 )
+_CAPTION_TAIL_CHARS = 160
 _CAPTION_HEAD = re.compile(
     r"^\W*(?:(?:AFP|Reuters|AP|EPA|Getty|Rudaw|Kurdistan ?24|file|archive)\s+)?(?:photo|image)\b\s*[:/\-–]",
     re.IGNORECASE,
@@ -190,7 +222,8 @@ _SECTIONS = {
     "region", "international", "syria", "turkey", "iran", "exclusive", "breaking", "live", "video",
     "in pictures", "kurdistan region", "kurdistan 24", "rudaw", "top news", "top stories", "local",
 }
-_SECTION_LABEL = re.compile(r"^(?:In\s+[A-Z][\w’'-]*(?:\s+[A-Z0-9][\w’'-]*){0,2}|.{1,40}(?:\s+[>»/|›]\s+.{1,40})+)$")
+_SECTION_LABEL = re.compile(r"^In\s+[A-Z][\w’'-]*(?:\s+[A-Z0-9][\w’'-]*){0,2}$")
+_BREADCRUMB = re.compile(r"^[^>»/|›]{1,30}(?:\s+[>»/|›]\s+[^>»/|›]{1,30})+$")
 _HEADLINE_PREFIX = re.compile(
     rf"^(?:(?P<outlet>{_OUTLETS_RE})|exclusive|breaking(?: news)?|update[d]?|watch|video|analysis|photos?)\s*[:|]\s+",
     re.IGNORECASE,
@@ -211,24 +244,45 @@ _DATELINE = re.compile(
 _WORD = re.compile(r"\w+")
 
 
+# One alternation instead of seven calls: the regex engine tries them in a single pass.
+_FURNITURE = re.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in (_NAV_LINE, _LINK_LINE, _LINK_LINE_BARE, _SOCIAL_LINE, _CREDIT_LINE, _SOURCE_LINE, _DATE_LINE)
+    ),
+    re.IGNORECASE,
+)
+
+
 def _is_caption(p: str) -> bool:
     if len(p) > 400:
         return False
-    return bool(_CAPTION_TAIL.search(p) or _CAPTION_HEAD.match(p) or _CAPTION_ALONE.match(p))
+    tail = p[-_CAPTION_TAIL_CHARS:]
+    return bool(
+        (("/" in tail or "(" in tail or ":" in tail) and any(pattern.search(tail) for pattern in _CAPTION_TAILS))
+        or _CAPTION_HEAD.match(p)
+        or (len(p) <= 60 and _CAPTION_ALONE.match(p))
+    )
 
 
 def _is_furniture(p: str) -> bool:
     if len(p) > 300:
         return False
-    return bool(
-        _NAV_LINE.match(p)
-        or _LINK_LINE.match(p)
-        or _LINK_LINE_BARE.match(p)
-        or _SOCIAL_LINE.match(p)
-        or (_CREDIT_LINE.match(p) and len(p) <= 250)
-        or _SOURCE_LINE.match(p)
-        or _DATE_LINE.match(p)
-    )
+    return bool(_FURNITURE.match(p))
+
+
+def _inline_patterns(p: str) -> tuple[re.Pattern, ...]:
+    # Cheap substring tests first: these searches scan the whole paragraph.
+    found = []
+    if p.endswith(")"):
+        found.append(_CREDIT_TAIL)
+    if "(" in p:
+        low = p.lower()
+        if "(photo" in low or "(file photo" in low or "(image" in low or "( photo" in low:
+            found.append(_CAPTION_INLINE)
+    if p.endswith(("Source", "Source:", "Source :")):
+        found.append(_SOURCE_TAIL)
+    return tuple(found)
 
 
 def _is_top_label(p: str) -> bool:
@@ -237,7 +291,9 @@ def _is_top_label(p: str) -> bool:
         return False
     if p.lower().strip(" :|-–—") in _SECTIONS:
         return True
-    if _SECTION_LABEL.match(p) and len(p.split()) <= 4:
+    if _SECTION_LABEL.match(p):
+        return True
+    if _BREADCRUMB.match(p) and all(len(part.split()) <= 3 for part in re.split(r"[>»/|›]", p)):
         return True
     return bool(_BYLINE.match(p))
 
@@ -304,14 +360,14 @@ def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
     source_hint: str | None = None
 
     for i, p in enumerate(paragraphs):
-        if _TRAILER.match(p) and kept:
+        if kept and len(p) <= 80 and _TRAILER.match(p):
             # Everything after "Popular posts from this blog" & co. lists other pages.
             removed.extend(paragraphs[i:])
             break
         if _is_caption(p) or _is_furniture(p):
             removed.append(p)
             continue
-        for pattern in (_CREDIT_TAIL, _CAPTION_INLINE, _SOURCE_TAIL):
+        for pattern in _inline_patterns(p):
             m = pattern.search(p)
             while m and m.end() > m.start():
                 removed.append(p[m.start():m.end()].strip())
@@ -355,19 +411,22 @@ def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
     lede_zone = dateline_idx if dateline_idx is not None else min(2, len(kept) - 1)
     drop: set[int] = set()
     for j in range(max(lede_zone, 0)):
+        following = kept[j + 1 : j + 4]
+        # Cheap test first: a repeated paragraph's longest words recur in what follows.
+        longest = sorted(_WORD.findall(kept[j]), key=len)[-3:]
+        joined = "\n".join(following)
+        if len(longest) < 3 or not all(w in joined for w in longest):
+            continue
         grams = _trigrams(kept[j])
         if len(grams) < 4:
             continue
-        later: set = set()
-        for p in kept[j + 1 : j + 8]:
-            later |= _trigrams(p)
-        if len(grams & later) / len(grams) >= 0.6:
+        if len(grams & _trigrams(joined)) / len(grams) >= 0.6:
             drop.add(j)
     seen: set[str] = set()
     body_paragraphs: list[str] = []
     for j, p in enumerate(kept):
-        key = _norm_compare(p)
-        if j in drop or (key and key in seen and len(p) >= 40):
+        key = p
+        if j in drop or (key in seen and len(p) >= 40):
             removed.append(p)
             continue
         seen.add(key)
@@ -414,7 +473,6 @@ _STARTERS = frozenset(
     "Several Other Another Iraqi Kurdish US Two Three Four Five Six Seven Eight Nine Ten".split()
 )
 _CANDIDATE = re.compile(r"(?:\.\.\.|[.!?…؟۔])+[”\"’'»)\]]*")
-_PRE_WORD = re.compile(r"([A-Za-z][A-Za-z.\-’']*)$")
 _NEXT_WORD = re.compile(r"\W*([\w.\-]+)")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 
@@ -445,10 +503,10 @@ def _is_boundary(line: str, m: re.Match) -> bool:
         return False
     if not single_period:
         return True
-    pre = _PRE_WORD.search(line, 0, m.start())
-    if not pre:
-        return True
-    word = pre.group(1).strip(".-’'")
+    k = m.start()
+    while k > 0 and (line[k - 1].isalpha() or line[k - 1] in ".-’'"):
+        k -= 1
+    word = line[k : m.start()].strip(".-’'")
     if not word:
         return True
     next_word_m = _NEXT_WORD.match(line, j)
@@ -553,20 +611,27 @@ def sentences_frame(articles: pl.DataFrame) -> pl.DataFrame:
 # Identity
 # --------------------------------------------------------------------------------------------
 
-_QUOTES = str.maketrans(
-    {
-        "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹘": "-",
-    }
+# (characters, replacement): str.replace per group is far faster than str.translate with a dict.
+_UNIFY = (
+    ("‘’‚‛′`´", "'"),
+    ("“”„‟″«»", '"'),
+    ("‐‑‒–—―−﹘", "-"),
 )
-_ANY_SPACE = re.compile(r"\s+")
+
+
 
 
 def normalise_for_hash(text: str) -> str:
     """NFKC, quotes and dashes unified, whitespace collapsed; case is kept."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _ANY_SPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    for chars, replacement in _UNIFY:
+        for ch in chars:
+            if ch in text:
+                text = text.replace(ch, replacement)
+    if any(ch in text for ch in _INVISIBLE_CHARS):
+        text = _INVISIBLE.sub("", text)
+    return " ".join(text.split())
 
 
 def _sha16(text: str) -> str:

@@ -325,13 +325,17 @@ def _read_limited(path: Path, max_bytes: int) -> tuple[bytes | None, str | None]
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
-            return None, f"too large ({size / 1e6:.1f} MB > limit {max_bytes / 1e6:.1f} MB)"
+            return None, f"too large ({size / 2**20:.1f} MB > limit {max_bytes / 2**20:g} MB)"
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            # read(n) allocates n bytes up front: ask for what stat reported, plus one byte to
+            # notice a file that grew since.
+            data = fh.read(size + 1)
+            if len(data) > size:
+                data += fh.read(max_bytes + 1 - len(data))
     except OSError as exc:
         return None, f"cannot read ({exc.strerror or exc})"
     if len(data) > max_bytes:  # grew while we looked
-        return None, f"too large (> limit {max_bytes / 1e6:.1f} MB)"
+        return None, f"too large (> limit {max_bytes / 2**20:g} MB)"
     return data, None
 
 
@@ -685,10 +689,14 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
 
     A paragraph of article A is shared with article B when its fingerprint equals one of B's,
     or when at least half of its sampled word 5-grams occur in B (a syndicated paragraph with a
-    few words changed still matches). A is a near-duplicate of B when B is earlier (articles of
-    earlier runs first, then published_at, then article_id) and A shares >= 3 paragraphs of
-    >= 80 chars with B, or >= 40% of its paragraphs (at least 2, or its only one).
-    ``known_paragraphs`` are the stored fingerprints of earlier runs (same format).
+    few words changed still matches). A is a near-duplicate of B when A shares >= 3 paragraphs
+    of >= 80 chars with B, or >= 40% of its paragraphs (at least 2, or its only one), and B is
+    the earliest such article by (published_at, article_id), undated last.
+
+    ``known_paragraphs`` are the stored fingerprints of earlier runs (``article_id``,
+    ``paragraph_hash`` in the format of `paragraph_fingerprint`; optional ``paragraph_idx`` and
+    ``published_at``). A stored article is preferred to one of this batch. A stored article dated
+    after the new one still gets the link (the stored row is not rewritten), so the pair is kept.
     """
     n = articles.height
     if n == 0:
@@ -705,13 +713,22 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
         orient="row",
     )
     pool = batch
+    known_dates: dict[str, date | None] = {}
     if known_paragraphs is not None and known_paragraphs.height:
+        cols = known_paragraphs.columns
         known = known_paragraphs.select(
             pl.col("article_id").cast(pl.Utf8),
-            pl.col("paragraph_idx").cast(pl.Int64),
+            (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
+             else pl.int_range(pl.len(), dtype=pl.Int64).over("article_id")).alias("paragraph_idx"),
             pl.col("paragraph_hash").cast(pl.Utf8),
         ).filter(~pl.col("article_id").is_in(ids))
         pool = pl.concat([batch, known])
+        if "published_at" in cols:
+            known_dates = dict(
+                known_paragraphs.select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date))
+                .unique("article_id", keep="first")
+                .iter_rows()
+            )
     b_exact, b_samples = _split_fingerprints(batch)
     p_exact, p_samples = _split_fingerprints(pool)
 
@@ -752,21 +769,26 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
             )
         )
     )
-    order = articles.select("published_at", "article_id").with_row_index("i").sort(
-        ["published_at", "article_id"], nulls_last=True
-    )
-    rank = {aid: r for r, aid in enumerate(order["article_id"].to_list())}
+    def when(published: date | None, article_id: str) -> tuple:
+        return (published is None, published or date.min, article_id)
+
+    batch_when = {aid: when(d, aid) for aid, d in zip(ids, articles["published_at"].to_list())}
     best: dict[str, tuple] = {}
     for aid, other, shared_count, _, _ in shared.iter_rows():
-        if other in rank:
-            if rank[other] >= rank[aid]:
-                continue
-            key = (1, rank[other], 0, other)
+        if other in batch_when:
+            if batch_when[other] >= batch_when[aid]:
+                continue  # the other one is the later copy: it gets the link
+            key = (1, batch_when[other], other)
+        elif known_dates.get(other) is None or when(known_dates[other], other) < batch_when[aid]:
+            # Earlier runs: earlier, or of unknown date, so they come before this batch.
+            key = (0, when(known_dates.get(other), other), other)
         else:
-            key = (0, 0, -shared_count, other)  # earlier runs come before this batch
+            # A stored article dated after this one: it is already written, so the link can
+            # only go this way; kept rather than losing the pair.
+            key = (2, when(known_dates[other], other), other)
         if aid not in best or key < best[aid]:
             best[aid] = key
-    return pl.Series("near_duplicate_of", [best[a][3] if a in best else None for a in ids], dtype=pl.Utf8)
+    return pl.Series("near_duplicate_of", [best[a][2] if a in best else None for a in ids], dtype=pl.Utf8)
 
 
 # --------------------------------------------------------------------------------------------

@@ -41,16 +41,22 @@ class StageSummary:
 
 
 def provinces_frame() -> pl.DataFrame:
+    """The 18 governorates, plus the Kurdistan Region (IQ-KR), which spans three of them."""
+    import pycountry
+
     from pipeline.gazetteer import load_gazetteer
 
-    provinces = load_gazetteer().provinces
-    return provinces.select(
-        "province_code",
-        "province_name",
-        "iso_name",
-        "kurdistan_region",
-        (pl.col("province_code") != "IQ-KR").alias("is_governorate"),
+    governorates = load_gazetteer().provinces.select(
+        "province_code", "province_name", "iso_name", "kurdistan_region",
+        pl.lit(True).alias("is_governorate"),
     )
+    region = pycountry.subdivisions.get(code="IQ-KR")
+    kurdistan = pl.DataFrame(
+        {"province_code": ["IQ-KR"], "province_name": ["Kurdistan Region"], "iso_name": [region.name],
+         "kurdistan_region": [True], "is_governorate": [False]},
+        schema=governorates.schema,
+    )
+    return pl.concat([governorates, kurdistan])
 
 
 def _validated_insert(con, table: str, frame: pl.DataFrame, run_id: str, summary: StageSummary) -> None:

@@ -107,7 +107,11 @@ _CAPITALS = {
     "IQ-DQ": "Nasiriyah", "IQ-WA": "Kut",
 }
 _NON_SETTLEMENT_TYPES = ("province", "governorate", "region", "country", "mountain", "river",
-                         "lake", "base", "camp", "border", "desert", "valley", "dam", "range")
+                         "lake", "base", "camp", "border", "desert", "valley", "dam", "range",
+                         "crossing", "oilfield", "prison", "site")
+# Facilities and administrative labels that read oddly as "in X, Y province".
+_NON_SETTLEMENT_NAME = re.compile(r"\(|^Markaz\s|\b(?:oilfield|prison|camp|crossing|base|airport|dam|lake|citadel|refinery|bridge|station|field)\b",
+                                  re.IGNORECASE)
 _SHARED_COD_CSV = Path("/work/shared/gazetteer/iraq_cod_ab_adm3.csv")
 
 
@@ -126,7 +130,8 @@ def _unambiguous(pairs: Iterable[tuple[str, str]], province_names: Mapping[str, 
     homes: dict[str, set[str]] = defaultdict(set)
     for name, code in pairs:
         name = name.strip()
-        if name and code in province_names and name.isascii() and len(name) > 2:
+        if (name and code in province_names and name.isascii() and len(name) > 2
+                and not _NON_SETTLEMENT_NAME.search(name)):
             homes[name].add(code)
     reserved = {n.lower() for names in province_names.values() for n in names}
     towns: dict[str, list[str]] = defaultdict(list)
@@ -138,7 +143,8 @@ def _unambiguous(pairs: Iterable[tuple[str, str]], province_names: Mapping[str, 
 
 
 def _geography_from_cod_csv() -> Geography:
-    candidates = [Path(__file__).resolve().parents[1] / "gazetteer" / "data" / "iraq_cod_ab_adm3.csv",
+    data_dir = Path(__file__).resolve().parents[1] / "gazetteer" / "data"
+    candidates = [data_dir / "cod_ab_adm3.csv", data_dir / "iraq_cod_ab_adm3.csv",
                   _SHARED_COD_CSV]
     path = next((p for p in candidates if p.exists()), None)
     if path is None:
@@ -255,7 +261,7 @@ _COOP_WEIGHTS = (5, 3, 3, 3, 1, 2)
 _STORIES = ("incident", "cooperation", "analysis")
 _STORY_WEIGHTS = (6, 3, 1)
 _BASES = (("Taji military camp", "northern Baghdad", "IQ-BG"), ("K-1 air base", "Kirkuk", "IQ-KI"),
-          ("al-Qaim base", "western Anbar", "IQ-AN"), ("Qayyarah air base", "south of Mosul", "IQ-NI"),
+          ("al-Qaim base", "western Anbar", "IQ-AN"), ("Qayyarah air base", "southern Nineveh", "IQ-NI"),
           ("al-Taqaddum air base", "Anbar", "IQ-AN"), ("Abu Ghraib base", "western Baghdad", "IQ-BG"),
           ("Ain al-Asad air base", "Anbar", "IQ-AN"))
 _FOREIGN = ("British", "French", "Australian", "US-led coalition", "Spanish", "Italian")
@@ -273,55 +279,75 @@ _OUTLETS = (
 _OUTLET_WEIGHTS = tuple(o[3] for o in _OUTLETS)
 _DATELINE_CITIES = ("Erbil", "Erbil", "Erbil", "Baghdad", "Baghdad", "Sulaimani", "Kirkuk", "Duhok")
 
-# Context prose of the kind that fills most of a real article: no incident, no count.
-_FILLER = (
-    "The Kurdistan Regional Government’s relations with the federal government in Baghdad have "
-    "improved in recent months, officials say.",
-    "Along with concerns about their safety, residents complain about the lack of basic services "
-    "and employment opportunities.",
-    "{person} stressed the importance of addressing the non-military aspects of reconstruction in "
-    "the areas liberated from the group.",
-    "There is a need for Iraq and its international partners to tackle the underlying political, "
-    "economic and security challenges in parallel to the military campaign, {person} said.",
-    "Kurdish officials have warned multiple times that ISIS is re-emerging, demanding the "
-    "continuation of international support to Iraqi and Kurdish forces.",
-    "American officials too have warned of the militant group’s resurgent threat.",
-    "The expulsion of Peshmerga forces from the disputed areas in late 2017 left a security gap "
-    "that the group has exploited ever since.",
-    "Residents of {town} say they no longer feel safe travelling at night.",
-    "The disputed territories stretch across Kirkuk, Diyala, Salahaddin and Nineveh provinces.",
-    "{person} said the joint committee would meet again in the coming weeks.",
-    "Local officials in {prov} have repeatedly called for more troops to secure the area.",
-    "The coalition says it continues to advise and assist Iraqi forces in their fight against "
-    "the group.",
-    "The group’s remnants are believed to hide in rugged terrain, including the {mountain}.",
-    "Many displaced families have yet to return to their homes in {prov} province.",
-    "The parliamentary security and defence committee has called for an investigation into the "
-    "security lapses.",
-    "Farmers in the area say they can no longer harvest their crops safely.",
-    "The federal government has yet to comment on the matter.",
-    "According to a statement from the body, {person} warned of the danger of inaction.",
-    "Oil revenue and the payment of public salaries remain at the heart of the disputes between "
-    "Erbil and Baghdad.",
-    "The COVID-19 pandemic has stretched the resources of the security forces.",
-    "Officials say better intelligence sharing is key to defeating the remaining cells.",
-    "{person} told {outlet} that the two sides had agreed on the need for closer coordination.",
-    "Tribal leaders in {town} have asked the government to arm local volunteers.",
-    "The Iraqi army and the Peshmerga had previously reached an agreement on increasing "
-    "collaboration, but it was never implemented, according to Kurdish officials.",
-    "A lawmaker representing {prov} in the Iraqi parliament issued a public statement calling for "
-    "urgent action.",
-    "Security experts say the group has shifted from holding territory to hit-and-run tactics.",
-    "The Iraqi human rights commission warned that frightened civilians are again leaving for the "
-    "Kurdistan Region.",
-    "“The security situation in {prov} requires a joint effort by all the forces,” {person} said.",
-    "Both sides stressed the need to boost military and security cooperation to combat terror "
-    "threats in the region, a statement read.",
-    "The chancellor welcomed the call for enhancing such ties, according to the statement.",
-    "Iraqi security forces continue to conduct anti-ISIS operations in the area.",
-    "Observers say the lack of coordination between Kurdish and Iraqi forces is the main weakness "
-    "that the militants exploit.",
+# Context prose of the kind that fills most of a real article: no incident, no count. It is
+# built from short interchangeable parts, so that two unrelated articles rarely share a word
+# 5-gram run long enough to look like syndication to the near-duplicate detector.
+_FILLER_SUBJECTS = (
+    "Kurdish officials", "Local officials in {prov}", "{person}", "Iraqi commanders",
+    "Residents of {town}", "Security experts", "Lawmakers from {prov}", "Coalition officials",
+    "Peshmerga commanders", "Tribal leaders in {town}", "A spokesman for the {org}", "Analysts",
+    "{person}, a member of the {org},", "Villagers near {town}", "Aid workers in {prov}",
+    "Provincial council members", "Officials in Erbil", "Officials in Baghdad",
 )
+_FILLER_VERBS = (
+    "have warned that", "say", "told {outlet} that", "believe", "argued that", "fear that",
+    "insisted that", "have repeatedly said that", "acknowledged that", "complained that",
+    "pointed out that", "stressed that", "noted that", "cautioned that", "added that",
+)
+# Clause families: (subjects, predicates, objects, places); every part is short, so word
+# 5-grams cross part boundaries and vary with each combination.
+_CLAUSE_FAMILIES = (
+    (("the militants", "ISIS cells", "remnants of the group", "sleeper cells", "the jihadists"),
+     ("are exploiting", "take advantage of", "thrive in", "hide in", "keep moving through"),
+     ("the security vacuum", "the gaps between the forces", "the rugged terrain", "remote valleys",
+      "abandoned villages"),
+     ("in the disputed areas", "around {town}", "along the edges of {prov}", "near the {mountain}",
+      "south of {town}")),
+    (("better intelligence sharing", "a joint command", "more surveillance drones",
+      "closer cooperation", "local recruitment"),
+     ("is key to", "would help in", "remains essential for", "is the best hope for",
+      "is vital for"),
+     ("defeating the remaining cells", "securing the roads", "protecting farmers",
+      "closing the gaps", "restoring trust"),
+     ("in {prov}", "around {town}", "across the disputed territories", "in the north",
+      "before the summer")),
+    (("displaced families", "many residents", "local farmers", "shepherds", "returnees"),
+     ("are afraid to", "can no longer", "hesitate to", "are reluctant to", "still cannot"),
+     ("return to their homes", "work their land", "travel at night", "graze their flocks",
+      "rebuild their houses"),
+     ("in {town}", "near {town}", "in parts of {prov}", "close to the {mountain}",
+      "in the villages of {prov}")),
+    (("the budget dispute", "the oil revenue row", "the salary crisis", "political infighting",
+      "the pandemic"),
+     ("is slowing down", "overshadows", "has delayed", "complicates", "distracts from"),
+     ("security reforms", "cooperation on security", "the deployment of new units",
+      "the reconstruction effort", "the joint operations"),
+     ("in {prov}", "between Erbil and Baghdad", "this year", "in the disputed areas",
+      "for now")),
+    (("the 2017 withdrawal", "the departure of the Peshmerga", "the fall of Kirkuk",
+      "the end of major operations", "the coalition drawdown"),
+     ("left gaps", "created a vacuum", "opened room", "left blind spots", "left a void"),
+     ("that were never filled", "that the militants exploit", "that nobody controls",
+      "that smugglers use", "that worry commanders"),
+     ("in {prov}", "around {town}", "along the front lines", "in the Hamrin area",
+      "near the {mountain}")),
+    (("young men", "jobless graduates", "former detainees", "orphans of the war",
+      "families of militants"),
+     ("are vulnerable to", "are targeted by", "are easy prey for", "are lured by",
+      "risk falling for"),
+     ("recruitment by extremists", "militant propaganda", "smuggling networks",
+      "offers of money", "radical preachers"),
+     ("in {prov}", "in the camps", "around {town}", "across the province", "in the desert areas")),
+)
+
+_FILLER_TAILS = (
+    "", "", "", " in recent months", ", according to a statement", " this year",
+    ", citing security sources", " despite repeated operations", ", without giving details",
+    " in the wake of the latest attacks", ", speaking on condition of anonymity",
+)
+_FILLER_ORGS = ("Kurdistan Region Security Council", "Iraqi parliament’s security committee",
+                "Ministry of Peshmerga", "Joint Operations Command", "provincial council",
+                "Iraqi human rights commission", "KRG Department of Foreign Relations")
 
 _UNRELATED_HEADLINES = (
     "How a cyber attack hampered Hong Kong protesters",
@@ -376,6 +402,34 @@ def _person(rng: Random, first: tuple[str, ...], last: tuple[str, ...]) -> str:
 
 
 # --- one article -------------------------------------------------------------------------
+
+class _LazySlots(dict):
+    """Template slots drawn only when a template uses them (``str.format_map``): most
+    templates use one or two, and drawing all of them was half the generator's time."""
+
+    def __init__(self, composer: _Composer) -> None:
+        super().__init__()
+        self.composer = composer
+
+    def __missing__(self, key: str) -> str:
+        c = self.composer
+        rng = c.rng
+        if key in ("town", "prov"):
+            code = c.province()
+            value = rng.choice(c.geo.towns[code]) if key == "town" else c.prov_name(code)
+        elif key == "person":
+            value = _person(rng, _KURDISH_FIRST + _IRAQI_FIRST, _KURDISH_LAST + _IRAQI_LAST)
+        elif key == "mountain":
+            value = rng.choice(_MOUNTAINS)
+        elif key == "outlet":
+            value = c.outlet[0]
+        elif key == "org":
+            value = rng.choice(_FILLER_ORGS)
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
 
 @dataclass
 class _Paragraph:
@@ -937,28 +991,31 @@ class _Composer:
         return [f"ISIS still has between {rng.randint(10, 14)},000 and {rng.randint(15, 20)},000 "
                 f"members in Iraq and Syria, according to a UN report."], None
 
+    def _slots(self) -> _LazySlots:
+        return _LazySlots(self)
+
+    def clause(self, slots: dict[str, str] | None = None) -> str:
+        rng = self.rng
+        family = rng.choice(_CLAUSE_FAMILIES)
+        text = " ".join(rng.choice(part) for part in family)
+        return text.format_map(slots if slots is not None else self._slots())
+
     def filler(self) -> str:
         rng = self.rng
-        template = rng.choice(_FILLER)
-        if "{" not in template:
-            return template
-        code = self.province()
-        return template.format(
-            person=_person(rng, _KURDISH_FIRST + _IRAQI_FIRST, _KURDISH_LAST + _IRAQI_LAST),
-            town=rng.choice(self.geo.towns[code]), prov=self.prov_name(code),
-            mountain=rng.choice(_MOUNTAINS), outlet=self.outlet[0])
+        slots = self._slots()
+        head = f"{rng.choice(_FILLER_SUBJECTS)} {rng.choice(_FILLER_VERBS)} ".format_map(slots)
+        return _cap(f"{head}{self.clause(slots)}{rng.choice(_FILLER_TAILS)}.")
 
     def quote(self) -> str:
         rng = self.rng
         who = _person(rng, _KURDISH_FIRST + _IRAQI_FIRST, _KURDISH_LAST + _IRAQI_LAST)
-        line = rng.choice((
-            "“The efforts to strengthen coordination between Erbil and Baghdad are necessary to "
-            "prevent the return of terrorism,”",
-            "“Daesh is seeking to organize its ranks and redeploy them again,”",
-            "“The security vacuum in the disputed areas is being exploited by the terrorists,”",
-            "“We are here to make sure the joint coordination rooms are activated,”",
-        ))
-        return f"{line} {who} said."
+        said = rng.choice(("said", "told {outlet}", "told reporters in {city}", "added",
+                           "said in a statement", "told a press conference in {city}"))
+        said = said.format(outlet=self.outlet[0], city=rng.choice(("Erbil", "Baghdad", "Kirkuk")))
+        first = _cap(self.clause())
+        if rng.random() < 0.5:
+            return f"“{first},” {who} {said}. “{_cap(self.clause())}.”"
+        return f"“{first},” {who} {said}."
 
     # -- assembly --
 
@@ -999,6 +1056,8 @@ class _Composer:
                 same_day = (self.last_day if previous_was_incident and self.last_day
                             and rng.random() < 0.25 else None)
                 sentences, record = self.incident(same_day=same_day)
+                if rng.random() < 0.6:
+                    sentences = [*sentences, self.filler()]
                 paragraphs.append(self._paragraph(sentences, "incidents", record))
                 is_incident = True
             elif roll < 0.26:
@@ -1012,8 +1071,10 @@ class _Composer:
                     paragraphs.append(self._paragraph(made[0], "claimed_tallies", made[1]))
             elif roll < 0.46:
                 sentences, record = self.distractor()
+                if rng.random() < 0.7:
+                    sentences = [self.filler(), *sentences] if rng.random() < 0.5 else [*sentences, self.filler()]
                 para = self._paragraph(sentences, "incidents", record)
-                if rng.random() < 0.4:
+                if rng.random() < 0.3:
                     more, second = self.distractor()
                     para.text += " " + " ".join(more)
                     if second is not None:
@@ -1022,7 +1083,7 @@ class _Composer:
             elif roll < 0.56:
                 paragraphs.append(_Paragraph(self.quote()))
             else:
-                paragraphs.append(_Paragraph(" ".join(self.filler() for _ in range(rng.randint(1, 3)))))
+                paragraphs.append(_Paragraph(" ".join(self.filler() for _ in range(rng.randint(2, 4)))))
             previous_was_incident = is_incident
         pre, after_headline, post, boiler = self.boilerplate()
         return _Article(self.index, self.outlet, self.pub, headline, pre, after_headline, lede,
@@ -1153,7 +1214,7 @@ def generate_article(seed: int, index: int, ref_n: int, geo: Geography | None = 
         record = {"file": f"{month}/{name}", "source": article.outlet[0],
                   "published_at": article.published_at.isoformat() if article.published_at else None,
                   "headline": article.headline, "syndicated_from": None,
-                  "exact_duplicate_of": f"{src_month}/{src_name}",
+                  "exact_duplicate_of": f"{src_month}/{src_name}", "boilerplate": list(article.boilerplate),
                   "incidents": [], "cooperation_events": [], "claimed_tallies": []}
         return GeneratedArticle(f"{month}/{name}", src_text, article.outlet[0], article.published_at, record)
     # A syndicated near-copy: another outlet re-publishes most paragraphs of article j the
@@ -1161,7 +1222,15 @@ def generate_article(seed: int, index: int, ref_n: int, geo: Geography | None = 
     rng = _Rng(f"{seed}:{index}:syndicate")
     outlets = [o for o in _OUTLETS if o[1] != article.outlet[1] and o[1] != "xinhua"]
     outlet = rng.choice(outlets)
-    kept = [p for p in article.paragraphs if rng.random() < 0.75] or article.paragraphs[:1]
+    kept: list[_Paragraph] = []
+    previous_kept = True
+    for para in article.paragraphs:
+        # "On the same day" needs the paragraph it refers back to, or its date would change.
+        keep = rng.random() < 0.75 and (previous_kept or not para.text.startswith("On the same day"))
+        if keep:
+            kept.append(para)
+        previous_kept = keep
+    kept = kept or article.paragraphs[:1]
     copy = _Article(index, outlet, article.published_at, article.headline, [], [], article.lede,
                     kept, [], [])
     composer.outlet = outlet
@@ -1180,7 +1249,7 @@ def _truth_record(relpath: str, article: _Article, truth: dict, *, headline: str
     return {"file": relpath, "source": article.outlet[0],
             "published_at": article.published_at.isoformat() if article.published_at else None,
             "headline": headline, "syndicated_from": None, "exact_duplicate_of": None,
-            **truth}
+            "boilerplate": list(article.boilerplate), **truth}
 
 
 def iter_articles(n: int, seed: int, *, start: int = 0, ref_n: int | None = None

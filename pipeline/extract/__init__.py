@@ -1,0 +1,224 @@
+"""The extraction engine: articles + sentences -> mentions, incidents, cooperation, tallies.
+
+`extract_all` does the cheap work for every article at once in polars (folding the text,
+one alias regex over all bodies, candidate flags for each grammar on every sentence) and
+runs the Python grammars only on the sentences those flags select.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from pipeline.extract.context import (
+    FOLD_PAIRS,
+    ArticleContext,
+    Sentence,
+    gaz_index,
+    stable_id,
+)
+
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "extract_all"]
+
+# Bump when any rule changes: the pipeline re-extracts every article read by an older version.
+EXTRACTOR_VERSION = "2026.11.23-1"
+
+
+@dataclass
+class Extraction:
+    mentions: pl.DataFrame
+    incident_reports: pl.DataFrame
+    cooperation_events: pl.DataFrame
+    claimed_tallies: pl.DataFrame
+
+
+# Sentences worth a date parse: the anchor chain ("a day later", "the same day") needs every
+# dated sentence before a candidate, not only the candidates.
+_DATE_CUE = (
+    r"(?i)\b(?:\d|monday|tuesday|wednesday|thursday|friday|saturday|sunday|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|sep|oct|nov|dec|yesterday|today|tonight|ago|later|earlier|same day|next day|day before|last|this week"
+    r"|this month|this year|recent|past)"
+)
+
+
+def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
+    from pipeline.schemas import polars_schema
+
+    schema = polars_schema(table)
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(rows, schema=schema)
+
+
+def _date_walk(ctx: ArticleContext, upto: int, find_dates) -> None:
+    anchor = None
+    peg = None
+    for s in ctx.sentences:
+        if s.idx > upto:
+            break
+        before = anchor
+        if s.has_date_cue:
+            mentions = find_dates(s.text, ctx.published, anchor)
+            for dm in mentions:
+                if dm.precision == "day" and dm.date is not None and dm.tense == "past":
+                    peg = dm.date
+                    if not dm.reporting:
+                        anchor = dm.date
+        else:
+            mentions = []
+        ctx.date_info[s.idx] = (mentions, before, peg)
+
+
+def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None) -> Extraction:
+    from pipeline.extract import cooperation, incidents, mentions, tallies
+    from pipeline.extract.casualties import casualty_counts
+    from pipeline.extract.dates import find_dates, resolve_event_date
+
+    if gazetteer is None:
+        from pipeline.gazetteer import load_gazetteer
+
+        gazetteer = load_gazetteer()
+    index = gaz_index(gazetteer)
+    date_fns = (find_dates, resolve_event_date)
+
+    arts = articles
+    if "language" in arts.columns:
+        arts = arts.filter(pl.col("language").fill_null("en") == "en")
+    if "published_at" not in arts.columns:
+        arts = arts.with_columns(pl.lit(None, dtype=pl.Date).alias("published_at"))
+    arts = arts.select("article_id", pl.col("published_at").cast(pl.Date), "body")
+    if arts.height == 0:
+        return _empty()
+    src, dst = zip(*FOLD_PAIRS)
+    arts = arts.with_columns(pl.col("body").str.replace_many(list(src), list(dst)).alias("norm"))
+    arts = arts.with_columns(pl.col("norm").str.extract_all(index.regex_pattern).alias("alias_hits"))
+
+    sents = (
+        sentences.join(arts.select("article_id"), on="article_id", how="semi")
+        .sort("article_id", "sentence_idx")
+        .with_columns(pl.col("text").str.replace_many(list(src), list(dst)).alias("ftext"))
+        .with_columns(
+            pl.col("ftext").str.contains(incidents.CANDIDATE_PATTERN).alias("inc"),
+            pl.col("ftext").str.contains(cooperation.CANDIDATE_PATTERN).alias("coop"),
+            (pl.col("ftext").str.contains(tallies.CANDIDATE_PATTERN)
+             & pl.col("ftext").str.contains(r"\d|(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten"
+                                            r"|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy"
+                                            r"|eighty|ninety|hundred|dozens?)\b")).alias("tally"),
+            pl.col("ftext").str.contains(mentions.PERSON_CUE_PATTERN).alias("person"),
+            pl.col("ftext").str.contains(_DATE_CUE).alias("datecue"),
+        )
+    )
+    by_article: dict[str, list[tuple]] = {}
+    for row in sents.select("article_id", "sentence_idx", "paragraph_idx", "char_start", "char_end",
+                            "inc", "coop", "tally", "person", "datecue").iter_rows():
+        by_article.setdefault(row[0], []).append(row[1:])
+
+    mention_rows: list[dict] = []
+    incident_rows: list[dict] = []
+    coop_rows: list[dict] = []
+    tally_rows: list[dict] = []
+    for article_id, published, body, norm, hits in arts.select(
+            "article_id", "published_at", "body", "norm", "alias_hits").iter_rows():
+        rows = by_article.get(article_id)
+        if not rows:
+            continue
+        sent_objs = []
+        inc_idx, coop_idx, tally_idx, person_idx = [], [], [], []
+        for pos, (idx, par, start, end, inc, coop, tally, person, datecue) in enumerate(rows):
+            s = Sentence(idx, par if par is not None else 0, start, end, norm[start:end])
+            s.has_date_cue = bool(datecue)
+            sent_objs.append(s)
+            if inc:
+                inc_idx.append(idx)
+            if coop:
+                coop_idx.append(idx)
+            if tally:
+                tally_idx.append(pos)
+            if person:
+                person_idx.append(pos)
+        ctx = ArticleContext(article_id, body, norm, published, sent_objs)
+        ctx.mentions = mentions.gazetteer_mentions(ctx, hits, index)
+        ctx.index_mentions()
+        if person_idx:
+            ctx.mentions.extend(mentions.person_mentions(ctx, person_idx))
+        ctx.mentions = mentions.assign_sentences(ctx, ctx.mentions)
+        ctx.index_mentions()
+        for m in ctx.mentions:
+            mention_rows.append({
+                "mention_id": stable_id(article_id, "mention", m.start, m.end, m.entity_type),
+                "article_id": article_id, "sentence_idx": m.sentence_idx,
+                "char_start": m.start, "char_end": m.end, "text": m.text,
+                "entity_type": m.entity_type, "entity_name": m.entity_name,
+                "province_code": m.governorate if m.entity_type == "place" else None,
+                "place_type": m.place_type,
+            })
+        if not (inc_idx or coop_idx or tally_idx):
+            continue
+        upto = max(inc_idx + coop_idx + [sent_objs[p].idx for p in tally_idx])
+        _date_walk(ctx, upto, find_dates)
+        if inc_idx:
+            for inc in incidents.extract_incidents(ctx, index, inc_idx, date_fns, casualty_counts):
+                incident_rows.append(_incident_row(ctx, inc, incident_rows))
+        if coop_idx:
+            for ev in cooperation.extract_cooperation(ctx, index, coop_idx, date_fns):
+                coop_rows.append(_coop_row(ctx, ev))
+        if tally_idx:
+            for t in tallies.extract_tallies(ctx, index, tally_idx, date_fns):
+                tally_rows.append({
+                    "report_id": stable_id(article_id, "tally", t.char_start, t.char_end, t.ordinal),
+                    "article_id": article_id, "char_start": t.char_start, "char_end": t.char_end,
+                    "claimant": t.claimant, "medium": t.medium, "attacks": t.attacks,
+                    "period_start": t.period_start, "period_end": t.period_end,
+                    "country_code": t.country_code, "main_province_code": t.main_province_code,
+                    "evidence": body[t.char_start:t.char_end],
+                })
+    return Extraction(
+        mentions=_frame("mentions", mention_rows),
+        incident_reports=_frame("incident_reports", incident_rows),
+        cooperation_events=_frame("cooperation_events", coop_rows),
+        claimed_tallies=_frame("claimed_tallies", tally_rows),
+    )
+
+
+def _incident_row(ctx: ArticleContext, inc, previous: list[dict]) -> dict:
+    same = sum(1 for r in previous if r["article_id"] == inc.article_id and r["char_start"] == inc.char_start
+               and r["event_type"] == inc.event_type)
+    targets = [name for name, _ in inc.targets]
+    return {
+        "report_id": stable_id(inc.article_id, "incident", inc.char_start, inc.char_end, inc.event_type, same),
+        "article_id": inc.article_id, "sentence_idx": inc.sentence_idx,
+        "char_start": inc.char_start, "char_end": inc.char_end,
+        "evidence": ctx.body[inc.char_start:inc.char_end],
+        "event_date": inc.event_date, "date_precision": inc.date_precision,
+        "event_type": inc.event_type, "perpetrator": inc.perpetrator,
+        "perpetrator_basis": inc.perpetrator_basis,
+        "target": "; ".join(targets) if targets else None,
+        "target_type": inc.targets[0][1] if inc.targets else "unknown",
+        "province_code": inc.province_code, "location": inc.location,
+        "geo_precision": inc.geo_precision,
+        "killed": inc.killed, "wounded": inc.wounded, "kidnapped": inc.kidnapped,
+    }
+
+
+def _coop_row(ctx: ArticleContext, ev) -> dict:
+    return {
+        "report_id": stable_id(ev.article_id, "cooperation", ev.char_start, ev.char_end, ev.event_type, ev.ordinal),
+        "article_id": ev.article_id, "sentence_idx": ev.sentence_idx,
+        "char_start": ev.char_start, "char_end": ev.char_end,
+        "evidence": ctx.body[ev.char_start:ev.char_end],
+        "event_type": ev.event_type, "event_date": ev.event_date, "date_precision": ev.date_precision,
+        "participants": list(ev.participants), "organisations": list(ev.organisations),
+        "location": ev.location, "province_code": ev.province_code,
+        "coordination_room": bool(ev.coordination_room), "room_provinces": list(ev.room_provinces),
+    }
+
+
+def _empty() -> Extraction:
+    return Extraction(
+        mentions=_frame("mentions", []),
+        incident_reports=_frame("incident_reports", []),
+        cooperation_events=_frame("cooperation_events", []),
+        claimed_tallies=_frame("claimed_tallies", []),
+    )
+

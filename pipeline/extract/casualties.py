@@ -183,7 +183,8 @@ _STOP_WORDS = (
 )
 _NP_TOKEN = (
     rf"(?:\([^()]{{0,120}}\)|(?!{_STOP_WORDS}\b)(?!{_HEADS}\b)"
-    r"[\w'’/&.\u2010-\u2012-]*\w[\w'’/&.\u2010-\u2012-]*)"
+    # Possessive: a word splits one way only, or a failed match backtracks exponentially.
+    r"[’'&/.\u2010-\u2012-]*+\w[\w'’/&.\u2010-\u2012-]*+)"
 )
 
 _HEAD_ROLE = [
@@ -210,6 +211,17 @@ _PASSIVE_RE = re.compile(
     rf"\s+(?P<head>{_HEADS})\b",
     _F,
 )
+# "Two soldiers and a civilian were killed", "three policemen, two soldiers and a child
+# were wounded": a coordinated subject whose every conjunct opens with a count.
+_CONJ = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+_CONJUNCT = rf"(?:{_Q}|an?|another)(?:\s+{_NP_TOKEN}){{0,6}}?"
+_COORD_RE = re.compile(
+    rf"(?P<subj>{_CONJUNCT}(?:{_CONJ}{_CONJUNCT})+)"
+    rf"(?P<aux>(?:\s+{_AUX_WORDS}){{0,5}})\s+(?P<head>{_HEADS})\b",
+    _F,
+)
+_CONJ_SPLIT_RE = re.compile(_CONJ, _F)
+_CONJ_LEAD_RE = re.compile(rf"(?P<q>{_Q})|(?P<one>an?|another)\b", _F)
 # "a policeman was wounded", "The victim was found dead": singular auxiliary required.
 _SINGULAR_PASSIVE_RE = re.compile(
     rf"\b(?P<det>an?|the|another|his|her|its|their|this|that)\s+"
@@ -239,14 +251,14 @@ _ACTIVE_FIRST = frozenset(
     "killed killing kills murdered murdering assassinated assassinating executed executing "
     "beheaded beheading slew shot shooting gunned gunning eliminated eliminating neutralized "
     "neutralised neutralizing neutralising liquidated liquidating claim claimed claiming "
-    "claims take took taking takes taken cost costing costs the death deaths killing "
+    "claims take took taking takes taken cost costing costs death deaths killing "
     "killings murder murders assassination assassinations execution executions beheadings "
     "martyrdom body bodies corpse corpses wounded wounding injured injuring injury injuries "
     "kidnapped kidnapping abducted abducting kidnappings abduction abductions".split()
 )
 # "He was killed", "she was wounded": a singular pronoun subject is one person.
 _PRONOUN_RE = re.compile(
-    rf"\b(?:he|she)\s+(?:was|has\s+been|had\s+been|got)(?:\s+{_AUX_WORDS}){{0,4}}"
+    rf"\b(?P<pron>he|she)\s+(?:was|has\s+been|had\s+been|got)(?:\s+{_AUX_WORDS}){{0,4}}"
     rf"\s+(?P<head>killed|slain|found\s+dead|martyred|murdered|assassinated|beheaded"
     rf"|shot\s+dead|gunned\s+down|wounded|injured|hurt|kidnapped|abducted"
     rf"|taken\s+(?:hostage|captive))\b",
@@ -302,7 +314,7 @@ _TOLL_RE = re.compile(
 
 # Object-list items, matched at a position right after a transitive verb.
 _ITEM_LEAD_RE = re.compile(
-    rf"(?:(?:a\s+total\s+of\s+)?(?P<q>{_Q})(?!\s*(?:%|percent|per\s*cent))"
+    rf"(?:(?:a\s+total\s+of\s+|all\s+(?:the\s+|of\s+the\s+)?)?(?P<q>{_Q})(?!\s*(?:%|percent|per\s*cent))"
     rf"|(?P<vague>{VAGUE_PATTERN}|some|dozens|scores|hundreds|thousands)"
     rf"|(?P<couple>a\s+couple\s+of)"
     rf"|(?P<det>an?|another|the|his|her|its|their|this|that)\b"
@@ -587,6 +599,13 @@ def casualty_counts(text: str) -> CasualtyCounts:
         _read_objects(text, m.end(), role, acc)
 
     if heads:
+        # Coordinated subjects first, so their last conjunct is not read alone.
+        for qpos in sorted(set(qstarts) | set(p for p in dets if text[p] in "aA")):
+            if not any(qpos < h <= qpos + 300 for h in heads) or acc.overlaps(qpos, qpos + 1):
+                continue
+            m = _COORD_RE.match(text, qpos)
+            if m:
+                _read_coordinated(text, m, acc)
         for qpos in qstarts:
             # Only numbers with a predicate close enough after them can be subjects.
             if not any(qpos < h <= qpos + 260 for h in heads) or acc.overlaps(qpos, qpos + 1):
@@ -607,7 +626,7 @@ def casualty_counts(text: str) -> CasualtyCounts:
 
     if "he " in low or "she " in low:
         for m in _PRONOUN_RE.finditer(text):
-            acc.add(_head_role(m.group("head")), 1, m.start(), m.start() + 3 if text[m.start()].lower() == "s" else m.start() + 2, False)
+            acc.add(_head_role(m.group("head")), 1, *m.span("pron"), False)
     if "another" in low or "one other" in low:
         for m in _ANOTHER_RE.finditer(text):
             acc.add(_head_role(m.group("head")), 1, m.start(), m.end(), False)
@@ -647,6 +666,37 @@ def _read_passive(text: str, m: re.Match, acc: _Acc) -> None:
         if not (nxt and _is_person(nxt.group(0)) and _ADJECTIVAL.match(head)):
             return
     acc.add(_head_role(head), _quantity_value(m.group("q")), qs, qe, _is_subset(text, qs, qe))
+
+
+def _read_coordinated(text: str, m: re.Match, acc: _Acc) -> None:
+    head = m.group("head")
+    if not m.group("aux").strip() and _TRANSITIVE.match(head) and _object_follows(text, m.end()):
+        return
+    items: list[tuple[int | None, int, int]] = []
+    pos = m.start("subj")
+    end = m.end("subj")
+    for part in _CONJ_SPLIT_RE.split(text[pos:end]):
+        start = text.find(part, pos, end)
+        pos = start + len(part)
+        lead = _CONJ_LEAD_RE.match(part)
+        if not lead:
+            return
+        if lead.group("q") is not None:
+            qs, qe = start + lead.start("q"), start + lead.end("q")
+            if _bad_number(text, qs, qe, lead.group("q")):
+                return
+            items.append((_quantity_value(lead.group("q")), qs, qe))
+        else:
+            np = part[lead.end():]
+            noun = _np_head(np)
+            if noun is None or noun.lower() in _NON_PERSON:
+                return
+            items.append((1, start, start + len(part)))
+    if len(items) < 2:
+        return
+    role = _head_role(head)
+    for value, s, e in items:
+        acc.add(role, value, s, e, _is_subset(text, s, e))
 
 
 def _read_singular(m: re.Match, acc: _Acc) -> None:

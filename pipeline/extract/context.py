@@ -91,6 +91,7 @@ class Sentence:
     start: int
     end: int
     text: str  # folded
+    has_date_cue: bool = True
 
 
 @dataclass
@@ -101,6 +102,9 @@ class ArticleContext:
     published: date | None
     sentences: list[Sentence]
     mentions: list[Mention] = field(default_factory=list)
+    # sentence_idx -> (date mentions, anchor before the sentence, anchor after it); the
+    # anchor is the last day-precision past date told so far ("a day later", "the same day")
+    date_info: dict = field(default_factory=dict)
     _starts: list[int] = field(default_factory=list, repr=False)
     _mention_starts: list[int] = field(default_factory=list, repr=False)
 
@@ -110,6 +114,9 @@ class ArticleContext:
     def index_mentions(self) -> None:
         self.mentions.sort(key=lambda m: (m.start, -m.end))
         self._mention_starts = [m.start for m in self.mentions]
+
+    def dates(self, idx: int):
+        return self.date_info.get(idx, ((), None, None))
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self._starts, pos) - 1
@@ -164,9 +171,24 @@ def _col(frame: pl.DataFrame, name: str, default=None) -> list:
     return [default] * frame.height
 
 
+_STATE_TYPES = frozenset({"state_security", "kurdish_security", "foreign_military", "militia"})
+_GOVERNMENT_TYPES = frozenset({"ministry", "government_body", "legislature"})
+
+
 def _actor_class(canonical: str, kind: str | None) -> str:
-    text = f"{canonical} {kind or ''}".lower()
-    if canonical in ("ISIS", "al-Qaeda") or any(w in text for w in _MILITANT_WORDS):
+    """militant | state | government | other, from the gazetteer's actor_type."""
+    kind = (kind or "").lower()
+    if kind == "insurgent":
+        return "militant"
+    if kind in _STATE_TYPES:
+        return "state"
+    if kind in _GOVERNMENT_TYPES:
+        return "government"
+    if kind:
+        return "other"
+    # actors typed nowhere: read the name, but "Counter-Terrorism" is not a terrorist
+    text = canonical.lower().replace("counter-terror", "").replace("counter terror", "")
+    if any(w in text for w in _MILITANT_WORDS):
         return "militant"
     if any(w in text for w in _STATE_WORDS):
         return "state"

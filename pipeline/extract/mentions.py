@@ -76,6 +76,7 @@ def gazetteer_mentions(ctx: ArticleContext, matches: list[str] | None, index: Ga
         return out
     cursor = 0
     n = len(norm)
+    pending: list[Mention] = []
     for found in matches:
         pos = norm.find(found, cursor)
         while pos >= 0:
@@ -91,7 +92,12 @@ def gazetteer_mentions(ctx: ArticleContext, matches: list[str] | None, index: Ga
         readings = [r for r in index.lookup(key) if not r.case_sensitive or r.surface == key]
         if not readings:
             continue
-        if all(r.needs_context for r in readings):
+        deferred = False
+        if all(r.needs_context for r in readings) and all(r.entity_type == "organisation" for r in readings):
+            # an ambiguous actor name counts only when the article also names the actor
+            # unambiguously (checked once all mentions are known)
+            deferred = True
+        elif all(r.needs_context for r in readings):
             before = norm[max(0, pos - 20):pos].split()
             after = norm[end:end + 20].split()
             prev_word = before[-1].lower() if before else ""
@@ -99,15 +105,23 @@ def gazetteer_mentions(ctx: ArticleContext, matches: list[str] | None, index: Ga
             if prev_word not in _LOCATIVE_BEFORE and next_word not in _LOCATIVE_AFTER:
                 continue
         reading = _choose_reading(readings, norm[end:end + 16])
+        kind = reading.kind
+        if reading.entity_type == "place" and kind in _PROVINCE_TYPES and re.search(r"\s(?:city|town)$", key, re.I):
+            kind = "city"  # "Kirkuk city" is the city, whatever tier the name's reading has
         province = reading.province_code
         if reading.entity_type == "place" and province is None:
             codes = index.place_provinces.get(reading.canonical, ())
             province = codes[0] if len(codes) == 1 else None
         out.append(Mention(
             start=pos, end=end, text=ctx.body[pos:end], entity_type=reading.entity_type,
-            entity_name=reading.canonical, kind=reading.kind,
+            entity_name=reading.canonical, kind=kind,
             province_code=province if reading.entity_type == "place" else None,
         ))
+        if deferred:
+            pending.append(out[-1])
+    if pending:
+        confirmed = {m.entity_name for m in out if m not in pending}
+        out = [m for m in out if m not in pending or m.entity_name in confirmed]
     return out
 
 
@@ -154,7 +168,7 @@ Peshmerga Hashd Popular Mobilization Mobilisation Units Unit Counter Terrorism S
 Center Room Rooms Conference Mountains Mountain Base Camp Airport Airbase Bridge Street
 Road Highway Square City Town Village University Hospital Mosque Church Station Checkpoint
 Read More Photo Editing Source White House Pentagon Inspector Commission Human Rights Brigadier
-Colonel Major Lieutenant Captain Sheikh Mr Mrs Ms Dr Why What Who How Where Meanwhile However
+Colonel Major Lieutenant Captain Mr Mrs Ms Dr PM MP Why What Who How Where Meanwhile However
 Also Yes No Last Next Earlier Later Today Yesterday Islamist Jihadist Crusaders Will Win End
 Supported Amid According Although Along Another Both Each Every Top Members Member Most Many
 """.split())
@@ -166,7 +180,7 @@ _ROLE_WORDS = (
     r"|ambassador|representative|coordinator|politician|activist|resident|senator|cleric"
 )
 _APPOSITION_RE = re.compile(
-    rf"(?<![\w.])({_NAME}),\s+(?:a|an|the)?\s*(?:[\w'-]+\s+){{0,5}}?(?:{_ROLE_WORDS})\b",
+    rf"(?<![\w.])({_NAME}),\s+(?:a|an|the)?\s*(?:[\w'-]+\s+){{0,5}}?(?i:{_ROLE_WORDS})\b",
 )
 _SPEECH_RE = re.compile(
     rf"(?<![\w.])({_NAME})\s+(?:told|said|added|warned|stated|explained|noted|stressed|confirmed"
@@ -197,7 +211,7 @@ def _clean_tokens(name: str) -> tuple[str, ...] | None:
         return None
     if tokens[0] in _NOT_NAME:
         return None
-    if any(t in _NOT_NAME for t in tokens):
+    if any(t in _NOT_NAME or t.endswith("'s") for t in tokens):
         return None
     return tuple(tokens)
 

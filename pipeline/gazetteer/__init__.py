@@ -34,12 +34,13 @@ Matching rules the ``aliases`` frame encodes (the mention matcher must honour th
   administrative tier: a governorate outranks a district or town, which outranks a
   sub-district, base or landmark, which outranks a neighbourhood or village) and
   ``alternatives`` lists the others. ``province_code`` is kept only when every reading lies
-  in the same province or the preferred reading outranks all others; otherwise it is null,
+  in the same province, or the preferred reading is a governorate, district or city that
+  outranks all the others; otherwise it is null,
   so an ambiguous surface never silently decides an incident's province.
-* A region ("Kurdistan Region", "Nineveh Plains" is inside one province and keeps it) or a
-  feature spanning provinces (the Hamrin Mountains) has a null ``province_code`` and lists
-  the provinces it touches in ``places.provinces``: a region-only mention must not give an
-  incident a governorate.
+* A place spanning several provinces (the Kurdistan Region, the Hamrin Mountains, the
+  Jazira desert) has a null ``province_code`` and lists the provinces it touches in
+  ``places.provinces``: a region-only mention must not give an incident a governorate.
+  A region inside one province (the Nineveh Plains) keeps that province.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -83,10 +84,15 @@ _APOSTROPHES = "'’‘ʼ`"
 _APOS_RE = re.compile(f"[{_APOSTROPHES}]")
 # An Arabic article written as its own token: "al-Anbar", "Al Qaim", "Hammam al-Alil".
 _ARTICLE_RE = re.compile(r"(?<![\w'’])([Aa]l)([- ])(?=\w)")
+# "Hurriya (Kufa)": the bracket tells two places apart in the data, it is never written.
+_PAREN_RE = re.compile(r"\s*\([^)]*\)\s*$")
+_SPACES_RE = re.compile(r"\s+")
+_INNER_HYPHEN_RE = re.compile(r"(?<=\w)-(?=\w)")
+_CODE_HYPHEN_RE = re.compile(r"\b[A-Z]{1,2}-\d")
 _ACRONYM_RE = re.compile(r"^[A-Z0-9][A-Z0-9\-&./]*[A-Z0-9]$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Gazetteer:
     """Reference frames. See the module docstring for the matching rules of ``aliases``."""
 
@@ -105,11 +111,17 @@ class Gazetteer:
 
     def resolve(self, surface: str) -> dict | None:
         """The alias row for ``surface`` (exact if case-sensitive, else case-insensitive)."""
-        rows = self.aliases.filter(pl.col("surface_key") == surface_key(surface))
-        for row in rows.iter_rows(named=True):
+        for row in self._index.get(surface_key(surface), ()):
             if not row["case_sensitive"] or row["surface"] == surface:
-                return row
+                return dict(row)
         return None
+
+    @cached_property
+    def _index(self) -> dict[str, list[dict]]:
+        index: dict[str, list[dict]] = {}
+        for row in self.aliases.iter_rows(named=True):
+            index.setdefault(row["surface_key"], []).append(row)
+        return index
 
 
 def surface_key(text: str) -> str:
@@ -153,6 +165,11 @@ def spelling_variants(surface: str) -> list[str]:
     "al-"/"Al-"/"al "/"Al " and, at the start, no article ("al-Qaim" -> "Qaim"). Hyphens
     between words may also be spaces ("Tuz-Khurmatu").
     """
+    return list(_spelling_variants(surface))
+
+
+@lru_cache(maxsize=None)
+def _spelling_variants(surface: str) -> tuple[str, ...]:
     forms = [surface]
     if _APOS_RE.search(surface):
         forms += [_APOS_RE.sub("'", surface), _APOS_RE.sub("’", surface),
@@ -161,16 +178,9 @@ def spelling_variants(surface: str) -> list[str]:
     for form in forms:
         for art in _article_variants(form):
             out.append(art)
-            if re.search(r"\w-\w", art) and not re.search(r"\b[A-Z]{1,2}-\d", art):
-                out.append(re.sub(r"(?<=\w)-(?=\w)", " ", art))
-    seen: set[str] = set()
-    unique = []
-    for form in out:
-        form = re.sub(r"\s+", " ", form).strip()
-        if form and form not in seen:
-            seen.add(form)
-            unique.append(form)
-    return unique
+            if _INNER_HYPHEN_RE.search(art) and not _CODE_HYPHEN_RE.search(art):
+                out.append(_INNER_HYPHEN_RE.sub(" ", art))
+    return tuple(dict.fromkeys(f for f in (_SPACES_RE.sub(" ", o).strip() for o in out) if f))
 
 
 def _article_variants(form: str) -> list[str]:
@@ -188,9 +198,14 @@ def _article_variants(form: str) -> list[str]:
     return [form] + variants
 
 
-def _auto_case_sensitive(surface: str) -> bool:
+def _auto_case_sensitive(surface: str) -> str | None:
+    """Why a surface must keep its capitalisation, or None."""
     letters = re.sub(r"[^\w]", "", surface)
-    return len(letters) <= 4 or bool(_ACRONYM_RE.match(surface))
+    if len(letters) <= 4:
+        return "short"
+    if _ACRONYM_RE.match(surface):
+        return "acronym"
+    return None
 
 
 def _load_provinces() -> tuple[pl.DataFrame, list[dict]]:
@@ -226,6 +241,7 @@ def _load_provinces() -> tuple[pl.DataFrame, list[dict]]:
             "iso_code": code,
             "aliases": _split(row["aliases"]) + [sub.name, iso_plain],
             "context_aliases": _split(row.get("context_aliases")),
+            "case_sensitive_aliases": [],
         })
     frame = pl.DataFrame(records, schema={
         "province_code": pl.String, "province_name": pl.String, "iso_name": pl.String,
@@ -271,35 +287,18 @@ def _load_places(provinces: pl.DataFrame, governorate_rows: list[dict]) -> list[
             "iso_code": iso_code,
             "aliases": _split(row["aliases"]) + ([row["cod_name"]] if row["cod_name"] else []),
             "context_aliases": _split(row["context_aliases"]),
+            "case_sensitive_aliases": _split(row.get("case_sensitive_aliases")),
         })
     ids = [p["place_id"] for p in places]
     if len(ids) != len(set(ids)):
         dupes = sorted({x for x in ids if ids.count(x) > 1})
         raise ValueError(f"places: duplicate place_id {dupes}")
     for place in places:
-        # A place in one province carries its code; one spanning several, or a region
-        # (which is not a governorate), carries none.
-        single = len(place["provinces"]) == 1 and place["place_type"] != "region"
+        # A place in one province carries its code; one spanning several (the Kurdistan
+        # Region, the Hamrin range) carries none, whatever its type.
+        single = len(place["provinces"]) == 1
         place["province_code"] = place["provinces"][0] if single else None
-    _flag_shared_names(places)
     return places
-
-
-def _flag_shared_names(places: list[dict]) -> None:
-    """Mark places whose own name also names a place in another province."""
-    by_name: dict[str, list[dict]] = {}
-    for place in places:
-        by_name.setdefault(_fold(place["name"]), []).append(place)
-    for group in by_name.values():
-        if len({p["province_code"] for p in group}) < 2:
-            continue
-        for place in group:
-            others = [f"{o['name']} ({o['place_type']}, {o['province_code'] or 'several provinces'})"
-                      for o in group if o is not place and o["province_code"] != place["province_code"]]
-            place["ambiguous"] = True
-            extra = "Same name as " + "; ".join(others) + "."
-            if extra not in (place["note"] or ""):
-                place["note"] = f"{place['note']} {extra}" if place["note"] else extra
 
 
 def _load_actors() -> list[dict]:
@@ -312,6 +311,7 @@ def _load_actors() -> list[dict]:
             "actor_type": row["actor_type"],
             "aliases": _split(row["aliases"]),
             "context_aliases": _split(row["context_aliases"]),
+            "case_sensitive_aliases": _split(row.get("case_sensitive_aliases")),
             "parent": row["parent"] or None,
             "note": row["note"] or None,
         })
@@ -325,27 +325,28 @@ def _build_aliases(places: list[dict], actors: list[dict]) -> pl.DataFrame:
     # Each entry: one written form claimed by one entity.
     entries: list[dict] = []
 
-    def add(forms: list[str], context: list[str], base: dict) -> None:
-        context_keys = {_fold(v) for c in context for v in spelling_variants(c)}
+    def add(forms: list[str], entity: dict, base: dict) -> None:
+        context_keys = {_fold(v) for c in entity["context_aliases"] for v in spelling_variants(c)}
+        exact = {v for c in entity["case_sensitive_aliases"] for v in spelling_variants(c)}
+        forms = [_PAREN_RE.sub("", f) for f in forms] + entity["case_sensitive_aliases"] \
+            + entity["context_aliases"]
         for written in forms:
             for surface in spelling_variants(written):
                 needs_context = _fold(surface) in context_keys
-                entries.append({
-                    **base,
-                    "surface": surface,
-                    "needs_context": needs_context,
-                    "case_sensitive": needs_context or _auto_case_sensitive(surface),
-                })
+                if needs_context or surface in exact:
+                    why = "listed"
+                else:
+                    why = _auto_case_sensitive(surface)
+                entries.append({**base, "surface": surface, "needs_context": needs_context,
+                                "case_sensitive": why})
 
     for order, place in enumerate(places):
-        add([place["name"], *place["aliases"], *place["context_aliases"]],
-            place["context_aliases"],
+        add([place["name"], *place["aliases"]], place,
             {"canonical": place["name"], "entity_type": "place", "kind": place["place_type"],
              "province_code": place["province_code"], "place_id": place["place_id"],
              "tier": _TIER[place["place_type"]], "order": order})
     for order, actor in enumerate(actors, start=len(places)):
-        add([actor["canonical"], *actor["aliases"], *actor["context_aliases"]],
-            actor["context_aliases"],
+        add([actor["canonical"], *actor["aliases"]], actor,
             {"canonical": actor["canonical"], "entity_type": "organisation",
              "kind": actor["actor_type"], "province_code": None, "place_id": None,
              "tier": _ORGANISATION_TIER, "order": order})
@@ -355,6 +356,7 @@ def _build_aliases(places: list[dict], actors: list[dict]) -> pl.DataFrame:
         groups.setdefault(_fold(entry["surface"]), []).append(entry)
 
     rows = []
+    shared: dict[str, tuple[str | None, dict, list[dict]]] = {}
     for key, group in groups.items():
         group.sort(key=lambda e: (e["tier"], e["order"]))
         readings: dict[tuple, dict] = {}
@@ -364,8 +366,10 @@ def _build_aliases(places: list[dict], actors: list[dict]) -> pl.DataFrame:
         top = ranked[0]
         ambiguous = len(ranked) > 1
         province = top["province_code"]
+        # Rank decides only when the preferred reading is a major unit (governorate,
+        # district, city): a sub-district does not outrank a neighbourhood elsewhere.
         if ambiguous and len({r["province_code"] for r in ranked}) > 1 \
-                and not all(r["tier"] > top["tier"] for r in ranked[1:]):
+                and not (top["tier"] <= 1 and all(r["tier"] > top["tier"] for r in ranked[1:])):
             province = None
         alternatives = []
         for r in ranked[1:]:
@@ -373,7 +377,14 @@ def _build_aliases(places: list[dict], actors: list[dict]) -> pl.DataFrame:
                 else f"{r['canonical']} ({r['province_code']})"
             if label not in alternatives:
                 alternatives.append(label)
-        case_sensitive = any(e["case_sensitive"] for e in group)
+        place_readings = [r for r in ranked if r["entity_type"] == "place"]
+        if len({r["province_code"] for r in place_readings}) > 1:
+            shared.setdefault(key, (province, top, place_readings))
+        # A capitalised acronym ("DAESH") does not make a word spelt in mixed case
+        # elsewhere ("Daesh") case-sensitive; a short or listed surface does.
+        reasons = [e["case_sensitive"] for e in group]
+        case_sensitive = any(r in ("short", "listed") for r in reasons) \
+            or all(r == "acronym" for r in reasons)
         needs_context = any(e["needs_context"] for e in group)
         surfaces = list(dict.fromkeys(e["surface"] for e in group)) if case_sensitive \
             else [group[0]["surface"]]
@@ -391,12 +402,37 @@ def _build_aliases(places: list[dict], actors: list[dict]) -> pl.DataFrame:
                 "place_id": top["place_id"],
                 "surface_key": key,
             })
+    _flag_shared_surfaces(places, shared)
     return pl.DataFrame(rows, schema={
         "surface": pl.String, "canonical": pl.String, "entity_type": pl.String,
         "kind": pl.String, "province_code": pl.String, "case_sensitive": pl.Boolean,
         "needs_context": pl.Boolean, "ambiguous": pl.Boolean,
         "alternatives": pl.List(pl.String), "place_id": pl.String, "surface_key": pl.String,
     })
+
+
+def _flag_shared_surfaces(places: list[dict],
+                          shared: dict[str, tuple[str | None, dict, list[dict]]]) -> None:
+    """Mark places one of whose written names also names a place in another province."""
+    by_id = {p["place_id"]: p for p in places}
+    clashes: dict[str, set[str]] = {}
+    for top_province, top, readings in shared.values():
+        # When the preferred reading kept its province (a governorate over a sub-district
+        # elsewhere), only the readings it overrides are in doubt.
+        doubtful = readings if top_province is None else [r for r in readings if r is not top]
+        for reading in doubtful:
+            for other in readings:
+                if other["province_code"] != reading["province_code"]:
+                    clashes.setdefault(reading["place_id"], set()).add(
+                        f"{other['canonical']} ({other['kind']}, "
+                        f"{other['province_code'] or 'several provinces'})")
+    for place_id, others in clashes.items():
+        place = by_id[place_id]
+        if place["ambiguous"] and place["note"]:
+            continue  # the data already flags and explains it
+        place["ambiguous"] = True
+        extra = "A name it shares also denotes: " + "; ".join(sorted(others)) + "."
+        place["note"] = f"{place['note']} {extra}" if place["note"] else extra
 
 
 @cache
@@ -407,7 +443,7 @@ def load_gazetteer() -> Gazetteer:
     actors = _load_actors()
     aliases = _build_aliases(places, actors)
     places_frame = pl.DataFrame(
-        [{k: v for k, v in p.items() if k != "context_aliases"} for p in places],
+        [{k: v for k, v in p.items() if not k.endswith("_aliases")} for p in places],
         schema={
             "place_id": pl.String, "name": pl.String, "place_type": pl.String,
             "province_code": pl.String, "provinces": pl.List(pl.String), "district": pl.String,
@@ -419,7 +455,7 @@ def load_gazetteer() -> Gazetteer:
               "disputed", "ambiguous", "note", "source", "cod_pcode", "cod_name", "iso_code",
               "aliases"])
     actors_frame = pl.DataFrame(
-        [{k: v for k, v in a.items() if k != "context_aliases"} for a in actors],
+        [{k: v for k, v in a.items() if not k.endswith("_aliases")} for a in actors],
         schema={"canonical": pl.String, "actor_type": pl.String, "aliases": pl.List(pl.String),
                 "parent": pl.String, "note": pl.String},
     )

@@ -36,7 +36,7 @@ def _dbt(command: list[str], work_path: Path, run_dir: Path) -> subprocess.Compl
     return subprocess.run(
         [str(DBT), *command, "--project-dir", str(PROJECT), "--profiles-dir", str(PROJECT),
          "--target-path", str(run_dir / "target"), "--log-path", str(run_dir / "logs")],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env, capture_output=True, text=True, timeout=180,
     )
 
 
@@ -49,8 +49,9 @@ def warehouse(tmp_path_factory) -> Path:
     return work_path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def con(warehouse):
+    # Per test: an open reader holds DuckDB's file lock and would block the next dbt run.
     connection = duckdb.connect(str(warehouse), read_only=True)
     yield connection
     connection.close()

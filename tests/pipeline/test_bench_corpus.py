@@ -85,6 +85,8 @@ def test_truth_is_what_the_text_says(corpus):
         text = (corpus / "articles" / record["file"]).read_text(encoding="utf-8")
         if record["headline"]:
             assert record["headline"] in text
+        for line in record["boilerplate"]:
+            assert line in text
         for kind in kinds:
             for item in record[kind]:
                 kinds[kind] += 1
@@ -211,3 +213,37 @@ def test_score_generated_rewards_exactly_the_truth(corpus):
     assert scored["incidents"]["fp"] == 1
     assert scored["incident_field_accuracy"]["province_code"] < 0.95
     assert scored["incident_field_accuracy"]["killed"] == 1.0
+
+
+def test_an_exact_copy_is_scored_once_under_whichever_file_was_loaded(corpus):
+    records = _truth(corpus)
+    dup = next(r for r in records if r["exact_duplicate_of"] and
+               next(o for o in records if o["file"] == r["exact_duplicate_of"])["incidents"])
+    frames = _frames_from_truth(corpus)
+    original_name = Path(dup["exact_duplicate_of"]).name
+    # The ingest kept the copy and logged the original as the duplicate.
+    frames["articles"] = frames["articles"].with_columns(
+        pl.col("source_file").str.replace(original_name, Path(dup["file"]).name, literal=True))
+    scored = score_generated(corpus / "truth.jsonl", frames)
+    assert scored["incidents"]["recall"] == 1.0 and scored["articles_missing"] == 0
+    frames["articles"] = frames["articles"].filter(
+        ~pl.col("source_file").str.ends_with(Path(dup["file"]).name))
+    missing = score_generated(corpus / "truth.jsonl", frames)
+    assert missing["articles_missing"] == 1 and missing["incidents"]["recall"] < 1.0
+
+
+def test_growth_rows_give_per_article_cost_ratios():
+    from pipeline.bench.run import Row, format_table, growth_rows
+
+    rows = [Row(10_000, "full run wall time", 10.0, "s", "time"),
+            Row(100_000, "full run wall time", 120.0, "s", "time"),
+            Row(10_000, "extraction throughput", 100.0, "articles/s", "rate"),
+            Row(100_000, "extraction throughput", 50.0, "articles/s", "rate"),
+            Row(10_000, "full run peak RSS", 300.0, "MB", "level"),
+            Row(100_000, "full run peak RSS", 900.0, "MB", "level"),
+            Row(100_000, "spaCy NER throughput", None, "articles/s", "rate")]
+    growth = {r.metric: r.value for r in growth_rows(rows, [10_000, 100_000])}
+    assert growth == {"growth full run wall time": pytest.approx(1.2),
+                      "growth extraction throughput": pytest.approx(2.0)}
+    table = format_table(rows)
+    assert "n/a" in table and "120.00" in table

