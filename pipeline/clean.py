@@ -225,8 +225,7 @@ _SECTIONS = {
 _SECTION_LABEL = re.compile(r"^In\s+[A-Z][\w’'-]*(?:\s+[A-Z0-9][\w’'-]*){0,2}$")
 _BREADCRUMB = re.compile(r"^[^>»/|›]{1,30}(?:\s+[>»/|›]\s+[^>»/|›]{1,30})+$")
 _HEADLINE_PREFIX = re.compile(
-    rf"^(?:(?P<outlet>{_OUTLETS_RE})|exclusive|breaking(?: news)?|update[d]?|watch|video|analysis|photos?)\s*[:|]\s+",
-    re.IGNORECASE,
+    rf"^(?P<outlet>{_OUTLETS_RE})\s*[:|]\s+",  # "Rudaw: ..."; genre labels ("Analysis:") stay
 )
 _HEADLINE_SUFFIX = re.compile(rf"\s+[|–—-]\s+(?P<outlet>{_OUTLETS_RE})(?:\s+English)?\s*$", re.IGNORECASE)
 
@@ -236,12 +235,17 @@ _TITLE_WORD = r"[A-Z][\w’'.\-]*"
 _DATELINE = re.compile(
     rf"^(?P<dateline>(?P<place>{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,3}})"
     rf"(?:\s*,\s*(?:{_TITLE_WORD}|{_MONTH_RE}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)(?:\s+(?:{_TITLE_WORD}|\d{{1,4}}))*){{0,2}}"
-    rf"(?:\s*\((?P<outlet>[^()]{{2,40}})\))?)\s*(?:[-–—]{{1,2}}|:)\s+(?=\S)"
+    rf"(?:\s*\((?P<outlet>[^()]{{2,40}})\))?)\s*[-–—]{{1,2}}\s+(?=\S)"
     rf"|^(?P<dateline2>(?P<place2>{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}})"
     rf"(?:\s*,\s*{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}})?\s*\((?P<outlet2>{_OUTLETS_RE})\))\s*[-–—]{{1,2}}\s+(?=\S)",
 )
 
 _WORD = re.compile(r"\w+")
+# Capitalised acronyms that open sentences ("ISIS – the group ...") but are not places.
+_NOT_PLACES = frozenset(
+    "IS ISIS ISIL KRG KRI PMF PMU UN US USA UK EU NATO UNAMI PKK PUK KDP ISF CTS IED AFP AP "
+    "BREAKING UPDATE EXCLUSIVE WATCH VIDEO".split()
+)
 
 
 # One alternation instead of seven calls: the regex engine tries them in a single pass.
@@ -397,6 +401,10 @@ def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
     dateline_idx: int | None = None
     for j, p in enumerate(kept[:3]):
         m = _DATELINE.match(p)
+        if m and m.group("place") and m.group("place") == m.group("dateline") and (
+            m.group("place") in _NOT_PLACES or len(m.group("place")) < 3
+        ):
+            m = None  # a bare acronym and a dash, not a dateline
         if m:
             dateline = (m.group("dateline") or m.group("dateline2")).strip()
             outlet = m.group("outlet") or m.group("outlet2")
@@ -407,8 +415,14 @@ def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
             break
 
     # A standfirst or pull quote before the article proper that the article then repeats
-    # (verbatim or nearly) is kept once, in the article proper.
-    lede_zone = dateline_idx if dateline_idx is not None else min(2, len(kept) - 1)
+    # (verbatim or nearly) is kept once, in the article proper. Text above the dateline is
+    # outside the article proper, so a looser match suffices there; without a dateline only
+    # the first paragraph can be a standfirst, and only a near-verbatim repeat counts (two
+    # news paragraphs of the same shape are not a repeat).
+    if dateline_idx is not None:
+        lede_zone, threshold = dateline_idx, 0.6
+    else:
+        lede_zone, threshold = min(1, len(kept) - 1), 0.85
     drop: set[int] = set()
     for j in range(max(lede_zone, 0)):
         following = kept[j + 1 : j + 4]
@@ -420,7 +434,7 @@ def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
         grams = _trigrams(kept[j])
         if len(grams) < 4:
             continue
-        if len(grams & _trigrams(joined)) / len(grams) >= 0.6:
+        if len(grams & _trigrams(joined)) / len(grams) >= threshold:
             drop.add(j)
     seen: set[str] = set()
     body_paragraphs: list[str] = []
@@ -472,14 +486,12 @@ _STARTERS = frozenset(
     "Earlier Later Now Then Also Some Many Most No Yes If As For From With Without Such Both Each "
     "Several Other Another Iraqi Kurdish US Two Three Four Five Six Seven Eight Nine Ten".split()
 )
-_CANDIDATE = re.compile(r"(?:\.\.\.|[.!?…؟۔])+[”\"’'»)\]]*")
 _NEXT_WORD = re.compile(r"\W*([\w.\-]+)")
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 
 
-def _is_boundary(line: str, m: re.Match) -> bool:
-    term = m.group()
-    end = m.end()
+def _is_boundary(line: str, start: int, end: int) -> bool:
+    term = line[start:end]
     n = len(line)
     j = end
     while j < n and line[j] == " ":
@@ -492,9 +504,9 @@ def _is_boundary(line: str, m: re.Match) -> bool:
         # No space: only "men.But" (a lower-case word, a period, then a capitalised word).
         return (
             single_period
-            and m.start() >= 2
-            and line[m.start() - 2 : m.start()].isalpha()
-            and line[m.start() - 1].islower()
+            and start >= 2
+            and line[start - 2 : start].isalpha()
+            and line[start - 1].islower()
             and j + 1 < n
             and nxt.isupper()
             and line[j + 1].islower()
@@ -503,10 +515,10 @@ def _is_boundary(line: str, m: re.Match) -> bool:
         return False
     if not single_period:
         return True
-    k = m.start()
+    k = start
     while k > 0 and (line[k - 1].isalpha() or line[k - 1] in ".-’'"):
         k -= 1
-    word = line[k : m.start()].strip(".-’'")
+    word = line[k : start].strip(".-’'")
     if not word:
         return True
     next_word_m = _NEXT_WORD.match(line, j)
@@ -525,6 +537,40 @@ def _is_boundary(line: str, m: re.Match) -> bool:
     return True
 
 
+_TERMINATORS = ".!?…؟۔"
+_CLOSERS = frozenset("”\"’'»)]")
+
+
+def _candidates(line: str) -> list[tuple[int, int]]:
+    """Runs of sentence-ending punctuation plus the quotes/brackets closing after them.
+
+    str.find (memchr) locates the few terminators far faster than a regex scan of the line.
+    """
+    found: list[int] = []
+    for ch in _TERMINATORS:
+        i = line.find(ch)
+        while i != -1:
+            found.append(i)
+            i = line.find(ch, i + 1)
+    if not found:
+        return []
+    found.sort()
+    out: list[tuple[int, int]] = []
+    n = len(line)
+    i = 0
+    while i < len(found):
+        start = end = found[i]
+        end += 1
+        while i + 1 < len(found) and found[i + 1] == end:
+            i += 1
+            end += 1
+        while end < n and line[end] in _CLOSERS:
+            end += 1
+        out.append((start, end))
+        i += 1
+    return out
+
+
 def split_sentences_with_paragraphs(body: str) -> list[tuple[int, int, int]]:
     """(start, end, paragraph_idx) of every sentence; a line break always ends a sentence."""
     out: list[tuple[int, int, int]] = []
@@ -536,10 +582,10 @@ def split_sentences_with_paragraphs(body: str) -> list[tuple[int, int, int]]:
         if not line.strip():
             continue
         cut = 0
-        for m in _CANDIDATE.finditer(line):
-            if _is_boundary(line, m):
-                _emit(out, line, line_start, cut, m.end(), para)
-                cut = m.end()
+        for start, end in _candidates(line):
+            if _is_boundary(line, start, end):
+                _emit(out, line, line_start, cut, end, para)
+                cut = end
         _emit(out, line, line_start, cut, len(line), para)
         para += 1
     return out
@@ -576,6 +622,7 @@ def sentences_frame(articles: pl.DataFrame) -> pl.DataFrame:
     paras: list[int] = []
     starts: list[int] = []
     ends: list[int] = []
+    texts: list[str] = []
     for article_id, body in zip(articles["article_id"].to_list(), articles["body"].to_list()):
         if not body:
             continue
@@ -586,24 +633,17 @@ def sentences_frame(articles: pl.DataFrame) -> pl.DataFrame:
             starts.append(s)
             ends.append(e)
             paras.append(p)
-    frame = pl.DataFrame(
+            texts.append(body[s:e])
+    return pl.DataFrame(
         {
             "article_id": ids,
             "sentence_idx": idx,
             "paragraph_idx": paras,
             "char_start": starts,
             "char_end": ends,
+            "text": texts,
         },
-        schema={k: v for k, v in SENTENCE_SCHEMA.items() if k != "text"},
-    )
-    # polars slices strings by code point, so the text comes out of the body in one pass.
-    bodies = articles.select("article_id", "body").unique("article_id")
-    return (
-        frame.join(bodies, on="article_id", how="left", maintain_order="left")
-        .with_columns(
-            text=pl.col("body").str.slice(pl.col("char_start"), pl.col("char_end") - pl.col("char_start"))
-        )
-        .select(list(SENTENCE_SCHEMA))
+        schema=SENTENCE_SCHEMA,
     )
 
 

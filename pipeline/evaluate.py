@@ -16,9 +16,17 @@ at least half of the fragment (sentence splitters may cut a fragment in two). Am
 candidate pairs, field agreement (event type, province, killed, ...) breaks ties between
 rows that share one sentence. Pairs are then taken greedily by score, one-to-one.
 
-Gold items marked ``required: false`` count neither way: a prediction paired with one is
-neither a true nor a false positive, and missing one is not a false negative. Field
-accuracies are computed over the pairs with *required* gold items only.
+Gold items marked ``required: false`` count neither way: a prediction paired with one (or
+drawn from its sentence) is neither a true nor a false positive, and missing one is not a
+false negative. A second row for a *required* item is a false positive: the extractor
+should report an incident once per article. Field accuracies are computed over the pairs
+with required gold items only.
+
+Field conventions: dates are compared as the warehouse stores them (month -> the 1st, week
+-> the Monday) together with their precision; a gold date that cannot be known is matched
+only by NULL, and so is a gold count of null. ``room_provinces`` is scored where the gold
+lists ``rooms`` or the event is not about the rooms (then none are expected). In the weekly
+mart, NULL and 0 are the same cell (the mart is zero-filled).
 
 Persons in mentions are compared on a name key (first given name + surname, particles,
 initials and generational suffixes dropped, ``Abdul``/``Abd``/``Abu`` joined to the next
@@ -551,9 +559,12 @@ def _score_cooperation_fields(score: MatchScore, gid: str, g: dict[str, Any], p:
     # A NULL flag is read as "not about the coordination rooms".
     groom, proom = bool(g.get("coordination_room")), bool(p.get("coordination_room"))
     score.field("coordination_room").add(groom == proom, gid, groom, proom)
-    grooms = frozenset(g.get("rooms") or ())
-    prooms = frozenset(p.get("room_provinces") or ())
-    score.field("room_provinces").add(grooms == prooms, gid, grooms, prooms)
+    # Which rooms: scored where the gold lists them, or where there are none to list
+    # (not about the rooms). A room event whose gold names no provinces leaves them open.
+    if "rooms" in g or not groom:
+        grooms = frozenset(g.get("rooms") or ())
+        prooms = frozenset(p.get("room_provinces") or ())
+        score.field("room_provinces").add(grooms == prooms, gid, grooms, prooms)
 
 
 def _score_tally_fields(score: MatchScore, gid: str, g: dict[str, Any], p: dict[str, Any]) -> None:

@@ -11,6 +11,9 @@ Conventions (see docs/ARCHITECTURE.md):
 - ``published_at_basis``: ``manifest`` for any date supplied alongside the text (manifest.csv,
   the JSONL ``published_at`` field, HTML metadata), ``text`` for an explicit full date found in
   the text (captions and date lines included), ``unknown`` otherwise.
+- A JSONL line's optional ``id`` is not used: the article_id is always the hash of the text.
+- A ``.txt`` file that is really a saved web page (starts with ``<html``/``<!DOCTYPE html``)
+  is read as HTML.
 - ``manifest.csv`` itself is logged ``loaded`` (reason says how many rows it has), or
   ``quarantined`` if unreadable. A manifest row that names a file which does not exist gets a
   row of its own: status ``quarantined``, path = the missing name, reason "manifest names a file
@@ -27,6 +30,7 @@ import json
 import os
 import re
 import zlib
+from collections import Counter
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -38,7 +42,6 @@ from pipeline.clean import (
     article_id_for,
     clean_article,
     find_full_dates,
-    paragraph_hash,
     sentences_frame,
 )
 
@@ -50,6 +53,8 @@ __all__ = [
     "find_near_duplicates",
     "paragraphs_frame",
     "paragraph_fingerprint",
+    "fingerprints",
+    "Fingerprints",
     "ARTICLE_SCHEMA",
     "LOG_SCHEMA",
     "PARAGRAPH_SCHEMA",
@@ -233,10 +238,12 @@ _STOPWORDS = {
 
 def detect_language(text: str) -> str:
     """ISO 639 code by script ratio and stopwords; 'und' when unsure. Cheap on purpose."""
-    sample = text[:5000]
+    sample = text[:3000]
+    if not (_ARABIC.search(sample) or _CYRILLIC.search(sample)):
+        return _latin_language(sample)
     arabic = len(_ARABIC.findall(sample))
-    latin = len(_LATIN.findall(sample))
     cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
     letters = arabic + latin + cyrillic
     if letters < 20:
         return "und"
@@ -251,13 +258,18 @@ def detect_language(text: str) -> str:
     if cyrillic / letters >= 0.5:
         return "ru"
     if latin / letters >= 0.5:
-        words = _LATIN_WORD.findall(sample.lower())
-        if not words:
-            return "und"
-        scores = {lang: sum(w in stop for w in words) / len(words) for lang, stop in _STOPWORDS.items()}
-        lang, score = max(scores.items(), key=lambda kv: kv[1])
-        return lang if score >= 0.08 else "und"
+        return _latin_language(sample)
     return "und"
+
+
+def _latin_language(sample: str) -> str:
+    words = _LATIN_WORD.findall(sample[:2000].lower())
+    if len(words) < 4:
+        return "und"
+    counts = Counter(words)  # counted in C; then a few lookups per language
+    hits = {lang: sum(counts[w] for w in stop) for lang, stop in _STOPWORDS.items()}
+    lang, n = max(hits.items(), key=lambda kv: kv[1])
+    return lang if n >= 0.08 * len(words) else "und"
 
 
 # --------------------------------------------------------------------------------------------
@@ -521,7 +533,34 @@ def _ingest_text(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) 
     if not text.strip():
         c.record(entry.rel, _sha(data), "quarantined", "empty file")
         return
+    if text.lstrip()[:100].lower().startswith(("<!doctype html", "<html")):
+        # A saved web page under a .txt name: read it as the page it is.
+        _ingest_html(c, entry, data, meta)
+        return
     c.add_article(entry.rel, data, text, meta=meta, notes=_decode_notes(how))
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+# Elements that never nest (void) or that HTML closes implicitly: they do not add depth.
+_FLAT_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr p li dt dd tr td th "
+    "option thead tbody tfoot colgroup rp rt".split()
+)
+MAX_HTML_DEPTH = 1000
+
+
+def _html_depth(html: str, limit: int = MAX_HTML_DEPTH) -> int:
+    """Nesting depth of the markup, counted until it passes ``limit`` (then returned as is)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(2).lower() in _FLAT_TAGS or m.group(3):
+            continue
+        depth = max(depth - 1, 0) if m.group(1) else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
 
 
 def _ingest_html(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) -> None:
@@ -531,6 +570,11 @@ def _ingest_html(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None) 
         return
     if not text.strip():
         c.record(entry.rel, _sha(data), "quarantined", "empty file")
+        return
+    depth = _html_depth(text)
+    if depth > MAX_HTML_DEPTH:
+        # lxml stops building such a tree and the extractors recurse over it: refuse up front.
+        c.record(entry.rel, _sha(data), "quarantined", f"HTML nested too deeply (more than {MAX_HTML_DEPTH} levels)")
         return
     try:
         import trafilatura
@@ -610,7 +654,10 @@ def _ingest_jsonl(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None)
         if published is None and meta is not None:
             published = meta.published_at
         title = obj.get("title") if isinstance(obj.get("title"), str) else None
-        c.add_article(path, line_bytes, body, title=title, meta=line_meta, published=published)
+        try:
+            c.add_article(path, line_bytes, body, title=title, meta=line_meta, published=published)
+        except Exception as exc:  # the other lines of the file still load
+            c.record(path, _sha(line_bytes), "quarantined", f"could not be processed ({type(exc).__name__}: {exc})"[:300])
     if not seen_any:
         c.record(entry.rel, _sha(data), "quarantined", "empty file")
 
@@ -619,79 +666,141 @@ def _ingest_jsonl(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None)
 # Near-duplicates (syndicated copies sharing whole paragraphs)
 # --------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+")
 SHINGLE_WORDS = 5
 SAMPLE_MOD = 3  # keep the word 5-grams whose hash is 0 mod 3: a consistent sample across runs
 PARAGRAPH_SHARED = 0.5  # a paragraph is shared when half its sampled 5-grams occur in the other
 MIN_SHARED_PARAGRAPHS = 3
 MIN_SHARED_FRACTION = 0.4
 MIN_PARAGRAPH_CHARS = 80
-COMMON_SHINGLE_ARTICLES = 50  # a 5-gram in more articles than this is a stock phrase
+COMMON_SHINGLE_ARTICLES = 20  # a 5-gram in more articles is a stock phrase (exact paragraph hashes still match)
 
 
-def _paragraph_rows(article_id: str, body: str) -> Iterator[tuple[str, int, str]]:
-    idx = 0
-    for line in body.split("\n"):
-        if line.strip():
-            yield article_id, idx, line
-            idx += 1
+_MOD32 = 2**32
+_SHINGLE_MULT = 1_000_003  # polynomial rolling hash of word hashes, kept below 2**32
+_MIX = 0x9E3779B1  # spreads the bits before the 1-in-3 sample is taken
 
 
-def _sampled_shingles(text: str) -> list[int]:
-    words = _TOKEN.findall(text.lower())
-    out = set()
-    for i in range(len(words) - SHINGLE_WORDS + 1):
-        h = zlib.crc32(" ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8", "surrogatepass"))
-        if h % SAMPLE_MOD == 0:
-            out.add(h)
-    return sorted(out)
+@dataclass
+class Fingerprints:
+    """Paragraph fingerprints of a set of articles, in frames ready for joins."""
+
+    paragraphs: pl.DataFrame  # article_id, paragraph_idx, plen, h (16-hex exact hash)
+    samples: pl.DataFrame  # article_id, paragraph_idx, s (UInt64 sampled 5-gram hash)
+
+
+def fingerprints(articles: pl.DataFrame) -> Fingerprints:
+    """Fingerprint every paragraph (non-empty body line) of ``articles`` in one vectorised pass.
+
+    Words are lower-cased ``\\w+`` runs. The exact hash is sha256 of the words joined by
+    spaces (insensitive to punctuation, quotes and case). Each word gets its CRC-32; a 5-gram's
+    hash is a polynomial of its five word hashes mod 2**32, and the 5-grams whose mixed hash
+    is 0 mod 3 are kept. Everything is arithmetic on integers the text fixes, so a later run
+    (or another polars version) computes the same values.
+    """
+    # Few collects on purpose: each eager polars call costs milliseconds of fixed overhead.
+    lines = (
+        articles.lazy()
+        .select("article_id", line=pl.col("body").fill_null("").str.split("\n"))
+        .explode("line")
+        .filter(pl.col("line").str.strip_chars().str.len_chars() > 0)
+        .with_columns(paragraph_idx=pl.int_range(pl.len(), dtype=pl.Int64).over("article_id"))
+        .with_row_index("pid")
+        .with_columns(words=pl.col("line").str.to_lowercase().str.extract_all(r"\w+"))
+        .with_columns(key=pl.col("words").list.join(" "), plen=pl.col("line").str.len_chars().cast(pl.Int64))
+        .collect()
+    )
+    paragraphs = pl.DataFrame(
+        {
+            "article_id": lines["article_id"],
+            "paragraph_idx": lines["paragraph_idx"],
+            "plen": lines["plen"],
+            "h": [hashlib.sha256(k.encode("utf-8", "surrogatepass")).hexdigest()[:16] for k in lines["key"].to_list()],
+        },
+        schema={"article_id": pl.Utf8, "paragraph_idx": pl.Int64, "plen": pl.Int64, "h": pl.Utf8},
+    )
+    tokens = lines.lazy().select("pid", "article_id", "paragraph_idx", w=pl.col("words")).explode("w").drop_nulls("w")
+    vocab = tokens.select(pl.col("w").unique()).collect()["w"]
+    vocab_hash = pl.LazyFrame(
+        {"w": vocab, "wh": [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in vocab.to_list()]},
+        schema={"w": pl.Utf8, "wh": pl.UInt64},
+    )
+    tokens = tokens.join(vocab_hash, on="w", how="left", maintain_order="left")
+    # Shifts over the whole column, then a 5-gram that crosses a paragraph end is dropped:
+    # cheaper than a window per paragraph.
+    h = pl.col("wh")
+    for k in range(1, SHINGLE_WORDS):
+        h = (h * _SHINGLE_MULT + pl.col("wh").shift(-k)) % _MOD32
+    samples = (
+        tokens.select("article_id", "paragraph_idx", s=h, same=pl.col("pid").shift(-(SHINGLE_WORDS - 1)) == pl.col("pid"))
+        .filter(pl.col("same"))
+        .drop("same")
+        .with_columns(s=(pl.col("s") * _MIX) % _MOD32)
+        .filter((pl.col("s") // 65536) % SAMPLE_MOD == 0)
+        .unique(maintain_order=True)
+        .collect()
+    )
+    return Fingerprints(paragraphs=paragraphs, samples=samples)
+
+
+def paragraphs_frame(articles: pl.DataFrame, prints: Fingerprints | None = None) -> pl.DataFrame:
+    """One row per paragraph (non-empty body line, numbered as sentences number them):
+    article_id, paragraph_idx, paragraph_hash = the exact 16-hex hash, then the sampled
+    5-gram hashes in decimal, space-separated (what `find_near_duplicates` needs from an
+    earlier run to recognise a rewritten paragraph)."""
+    prints = prints or fingerprints(articles)
+    sampled = prints.samples.lazy().group_by("article_id", "paragraph_idx").agg(
+        tail=pl.col("s").sort().cast(pl.Utf8).str.join(" ")
+    )
+    return (
+        prints.paragraphs.lazy()
+        .join(sampled, on=["article_id", "paragraph_idx"], how="left", maintain_order="left")
+        .select(
+            "article_id",
+            "paragraph_idx",
+            paragraph_hash=pl.when(pl.col("tail").is_null() | (pl.col("tail") == ""))
+            .then(pl.col("h"))
+            .otherwise(pl.concat_str("h", pl.lit(" "), "tail")),
+        )
+        .cast(PARAGRAPH_SCHEMA)
+        .collect()
+    )
 
 
 def paragraph_fingerprint(paragraph: str) -> str:
-    """The paragraph's 16-hex hash, then its sampled word-5-gram hashes (8 hex each).
-
-    The sample is a deterministic function of the text, so a later run can still tell that a
-    rewritten paragraph (a word changed here and there) matches one stored earlier: the shared
-    fraction of sampled 5-grams estimates the shared fraction of all 5-grams.
-    """
-    return " ".join([paragraph_hash(paragraph), *(f"{h:08x}" for h in _sampled_shingles(paragraph))])
+    """The stored fingerprint of one paragraph (see `paragraphs_frame`)."""
+    frame = paragraphs_frame(pl.DataFrame({"article_id": ["_"], "body": [paragraph.replace("\n", " ")]}))
+    return frame["paragraph_hash"][0] if frame.height else ""
 
 
-def paragraphs_frame(articles: pl.DataFrame) -> pl.DataFrame:
-    """One fingerprint per paragraph (non-empty line of the body), numbered as sentences number
-    them: article_id, paragraph_idx, paragraph_hash (see `paragraph_fingerprint`)."""
-    rows = [
-        (aid, idx, paragraph_fingerprint(p))
-        for aid, body in zip(articles["article_id"].to_list(), articles["body"].to_list())
-        for aid, idx, p in _paragraph_rows(aid, body or "")
-    ]
-    return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA, orient="row")
-
-
-def _split_fingerprints(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(article_id, paragraph_idx, h) exact hashes and (article_id, paragraph_idx, s) samples."""
-    parts = frame.select(
-        "article_id", "paragraph_idx", parts=pl.col("paragraph_hash").fill_null("").str.split(" ")
+def _parse_stored(frame: pl.DataFrame) -> Fingerprints:
+    """Stored fingerprints back into join frames (plen unknown, and not needed for them)."""
+    parts = frame.select("article_id", "paragraph_idx", parts=pl.col("paragraph_hash").fill_null("").str.split(" "))
+    paragraphs = parts.select(
+        "article_id", "paragraph_idx", plen=pl.lit(None, dtype=pl.Int64), h=pl.col("parts").list.first()
     )
-    exact = parts.select("article_id", "paragraph_idx", h=pl.col("parts").list.first())
     samples = (
         parts.select("article_id", "paragraph_idx", s=pl.col("parts").list.slice(1))
         .explode("s")
-        .filter(pl.col("s").str.len_chars() == 8)
-        .with_columns(pl.col("s").str.to_integer(base=16, strict=False).cast(pl.UInt32, strict=False))
+        .with_columns(pl.col("s").str.to_integer(base=10, strict=False).cast(pl.UInt64, strict=False))
         .drop_nulls("s")
     )
-    return exact, samples
+    return Fingerprints(paragraphs=paragraphs, samples=samples)
 
 
-def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame | None = None) -> pl.Series:
+def find_near_duplicates(
+    articles: pl.DataFrame,
+    known_paragraphs: pl.DataFrame | None = None,
+    *,
+    prints: Fingerprints | None = None,
+) -> pl.Series:
     """For each article, the article_id of the earliest article it shares whole paragraphs with.
 
     A paragraph of article A is shared with article B when its fingerprint equals one of B's,
     or when at least half of its sampled word 5-grams occur in B (a syndicated paragraph with a
     few words changed still matches). A is a near-duplicate of B when A shares >= 3 paragraphs
     of >= 80 chars with B, or >= 40% of its paragraphs (at least 2, or its only one), and B is
-    the earliest such article by (published_at, article_id), undated last.
+    the earliest such article by published_at (undated last), then the longer text (copies
+    trim the original), then article_id.
 
     ``known_paragraphs`` are the stored fingerprints of earlier runs (``article_id``,
     ``paragraph_hash`` in the format of `paragraph_fingerprint`; optional ``paragraph_idx`` and
@@ -702,17 +811,10 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
     if n == 0:
         return pl.Series("near_duplicate_of", [], dtype=pl.Utf8)
     ids = articles["article_id"].to_list()
-    batch = paragraphs_frame(articles)
-    lengths = pl.DataFrame(
-        [
-            (aid, idx, len(p))
-            for aid, body in zip(ids, articles["body"].to_list())
-            for aid, idx, p in _paragraph_rows(aid, body or "")
-        ],
-        schema={"article_id": pl.Utf8, "paragraph_idx": pl.Int64, "plen": pl.Int64},
-        orient="row",
-    )
-    pool = batch
+    prints = prints or fingerprints(articles)
+    b_exact, b_samples = prints.paragraphs, prints.samples
+    lengths = b_exact.select("article_id", "paragraph_idx", "plen")
+    p_exact, p_samples = b_exact, b_samples
     known_dates: dict[str, date | None] = {}
     if known_paragraphs is not None and known_paragraphs.height:
         cols = known_paragraphs.columns
@@ -722,23 +824,25 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
              else pl.int_range(pl.len(), dtype=pl.Int64).over("article_id")).alias("paragraph_idx"),
             pl.col("paragraph_hash").cast(pl.Utf8),
         ).filter(~pl.col("article_id").is_in(ids))
-        pool = pl.concat([batch, known])
+        stored = _parse_stored(known)
+        p_exact = pl.concat([b_exact, stored.paragraphs])
+        p_samples = pl.concat([b_samples, stored.samples])
         if "published_at" in cols:
             known_dates = dict(
                 known_paragraphs.select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date))
                 .unique("article_id", keep="first")
                 .iter_rows()
             )
-    b_exact, b_samples = _split_fingerprints(batch)
-    p_exact, p_samples = _split_fingerprints(pool)
 
-    pool_samples = p_samples.select(pl.col("article_id").alias("other"), "s").unique()
+    # One lazy plan, collected once: the joins are small and polars' per-call overhead is not.
+    b_samples_l, p_samples_l, b_exact_l = b_samples.lazy(), p_samples.lazy(), b_exact.lazy()
+    pool_samples = p_samples_l.select(pl.col("article_id").alias("other"), "s").unique()
     common = (
         pool_samples.group_by("s").agg(df=pl.len()).filter(pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s")
     )
-    sample_size = b_samples.group_by("article_id", "paragraph_idx").agg(n_s=pl.len())
+    sample_size = b_samples_l.group_by("article_id", "paragraph_idx").agg(n_s=pl.len())
     by_samples = (
-        b_samples.join(common, on="s", how="anti")
+        b_samples_l.join(common, on="s", how="anti")
         .join(pool_samples, on="s")
         .filter(pl.col("article_id") != pl.col("other"))
         .group_by("article_id", "paragraph_idx", "other")
@@ -748,15 +852,16 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
         .select("article_id", "paragraph_idx", "other")
     )
     by_exact = (
-        b_exact.join(p_exact.select(pl.col("article_id").alias("other"), "h").unique(), on="h")
+        b_exact_l.join(p_exact.lazy().select(pl.col("article_id").alias("other"), "h").unique(), on="h")
         .filter(pl.col("article_id") != pl.col("other"))
         .select("article_id", "paragraph_idx", "other")
     )
-    n_paras = lengths.group_by("article_id").agg(n_paras=pl.len())
+    lengths_l = lengths.lazy()
+    n_paras = lengths_l.group_by("article_id").agg(n_paras=pl.len())
     shared = (
         pl.concat([by_exact, by_samples])
         .unique()
-        .join(lengths, on=["article_id", "paragraph_idx"])
+        .join(lengths_l, on=["article_id", "paragraph_idx"])
         .group_by("article_id", "other")
         .agg(shared=pl.len(), shared_long=(pl.col("plen") >= MIN_PARAGRAPH_CHARS).sum())
         .join(n_paras, on="article_id")
@@ -768,11 +873,19 @@ def find_near_duplicates(articles: pl.DataFrame, known_paragraphs: pl.DataFrame 
                 & (pl.col("shared_long") >= 1)
             )
         )
+        .sort("article_id", "other")
+        .collect()
     )
-    def when(published: date | None, article_id: str) -> tuple:
-        return (published is None, published or date.min, article_id)
 
-    batch_when = {aid: when(d, aid) for aid, d in zip(ids, articles["published_at"].to_list())}
+    def when(published: date | None, article_id: str, size: int = 0) -> tuple:
+        # Same day: the fuller text is taken as the original (syndication trims; it rarely adds).
+        return (published is None, published or date.min, -size, article_id)
+
+    sizes = lengths.group_by("article_id").agg(size=pl.col("plen").sum())
+    size_of = dict(sizes.iter_rows())
+    batch_when = {
+        aid: when(d, aid, size_of.get(aid, 0)) for aid, d in zip(ids, articles["published_at"].to_list())
+    }
     best: dict[str, tuple] = {}
     for aid, other, shared_count, _, _ in shared.iter_rows():
         if other in batch_when:
@@ -874,6 +987,8 @@ def ingest_directory(
             c.record(entry.rel, _sha(data), "quarantined", "input nested too deeply to process")
         except MemoryError:
             c.record(entry.rel, _sha(data), "quarantined", "input too large to process in memory")
+        except Exception as exc:  # one unreadable file must not stop the run; the log says why
+            c.record(entry.rel, _sha(data), "quarantined", f"could not be processed ({type(exc).__name__}: {exc})"[:300])
 
     for manifest, names in manifest_rows.items():
         for rel in names:
@@ -881,12 +996,13 @@ def ingest_directory(
                 c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
 
     articles = pl.DataFrame(c.articles, schema=ARTICLE_SCHEMA)
+    prints = fingerprints(articles)
     if articles.height:
-        articles = articles.with_columns(find_near_duplicates(articles, known_paragraphs))
+        articles = articles.with_columns(find_near_duplicates(articles, known_paragraphs, prints=prints))
     log = pl.DataFrame(c.log, schema=LOG_SCHEMA)
     return IngestBatch(
         articles=articles,
         sentences=sentences_frame(articles),
-        paragraphs=paragraphs_frame(articles),
+        paragraphs=paragraphs_frame(articles, prints),
         log=log,
     )

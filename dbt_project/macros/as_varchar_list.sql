@@ -1,6 +1,7 @@
-{#- The Python side may store a multi-valued field either as VARCHAR[] or as one VARCHAR
-    (for instance `target`). Staging always hands a VARCHAR[] downstream; a scalar becomes a
-    one-element list and NULL or '' an empty list, so unions and unnests need no special case. -#}
+{#- Multi-valued fields reach staging as VARCHAR[] (participants, organisations,
+    room_provinces) or as one '; '-joined VARCHAR (incident_reports.target). Staging always
+    hands a VARCHAR[] downstream, trimmed and without empty items, so unions and unnests need
+    no special case; the column type is looked up in the warehouse, not assumed. -#}
 {% macro as_varchar_list(relation, column_name) -%}
     {%- set ns = namespace(is_list=true) -%}
     {%- if execute -%}
@@ -11,9 +12,10 @@
         {%- endfor -%}
     {%- endif -%}
     {%- if ns.is_list -%}
-        coalesce(list_filter(cast({{ column_name }} as varchar[]), lambda x: nullif(trim(x), '') is not null), [])
+        coalesce(list_filter(list_transform(cast({{ column_name }} as varchar[]), lambda x: trim(x)),
+                             lambda x: coalesce(x, '') <> ''), cast([] as varchar[]))
     {%- else -%}
-        case when nullif(trim(cast({{ column_name }} as varchar)), '') is null then cast([] as varchar[])
-             else [trim(cast({{ column_name }} as varchar))] end
+        coalesce(list_filter(list_transform(string_split(cast({{ column_name }} as varchar), ';'), lambda x: trim(x)),
+                             lambda x: coalesce(x, '') <> ''), cast([] as varchar[]))
     {%- endif -%}
 {%- endmacro %}

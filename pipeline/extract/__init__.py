@@ -19,7 +19,7 @@ from pipeline.extract.context import (
     stable_id,
 )
 
-__all__ = ["EXTRACTOR_VERSION", "Extraction", "extract_all"]
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "extract_all", "extract_texts"]
 
 # Bump when any rule changes: the pipeline re-extracts every article read by an older version.
 EXTRACTOR_VERSION = "2026.11.23-1"
@@ -42,6 +42,14 @@ _DATE_CUE = (
 )
 
 
+def _ascii(pattern: str) -> str:
+    """Run a pre-filter regex in ASCII mode: Unicode case folding and word boundaries make
+    the Rust engine ~100x slower, and the folded text is ASCII where the lexicons look."""
+    if pattern.startswith("(?i)"):
+        return "(?i-u)" + pattern[4:]
+    return "(?-u)" + pattern
+
+
 def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
     from pipeline.schemas import polars_schema
 
@@ -49,25 +57,6 @@ def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema=schema)
     return pl.DataFrame(rows, schema=schema)
-
-
-def _date_walk(ctx: ArticleContext, upto: int, find_dates) -> None:
-    anchor = None
-    peg = None
-    for s in ctx.sentences:
-        if s.idx > upto:
-            break
-        before = anchor
-        if s.has_date_cue:
-            mentions = find_dates(s.text, ctx.published, anchor)
-            for dm in mentions:
-                if dm.precision == "day" and dm.date is not None and dm.tense == "past":
-                    peg = dm.date
-                    if not dm.reporting:
-                        anchor = dm.date
-        else:
-            mentions = []
-        ctx.date_info[s.idx] = (mentions, before, peg)
 
 
 def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None) -> Extraction:
@@ -92,56 +81,61 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
         return _empty()
     src, dst = zip(*FOLD_PAIRS)
     arts = arts.with_columns(pl.col("body").str.replace_many(list(src), list(dst)).alias("norm"))
-    arts = arts.with_columns(pl.col("norm").str.extract_all(index.regex_pattern).alias("alias_hits"))
+    arts = arts.with_columns(
+        pl.col("norm").str.extract_many(index.exact_patterns, leftmost=True).alias("exact_hits")
+        if index.exact_patterns else pl.lit(None, dtype=pl.List(pl.Utf8)).alias("exact_hits"),
+        pl.col("norm").str.extract_many(index.folded_patterns, ascii_case_insensitive=True, leftmost=True)
+        .alias("folded_hits")
+        if index.folded_patterns else pl.lit(None, dtype=pl.List(pl.Utf8)).alias("folded_hits"),
+    )
 
     sents = (
         sentences.join(arts.select("article_id"), on="article_id", how="semi")
         .sort("article_id", "sentence_idx")
         .with_columns(pl.col("text").str.replace_many(list(src), list(dst)).alias("ftext"))
         .with_columns(
-            pl.col("ftext").str.contains(incidents.CANDIDATE_PATTERN).alias("inc"),
-            pl.col("ftext").str.contains(cooperation.CANDIDATE_PATTERN).alias("coop"),
-            (pl.col("ftext").str.contains(tallies.CANDIDATE_PATTERN)
-             & pl.col("ftext").str.contains(r"\d|(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten"
+            pl.col("ftext").str.contains(_ascii(incidents.CANDIDATE_PATTERN)).alias("inc"),
+            pl.col("ftext").str.contains(_ascii(cooperation.CANDIDATE_PATTERN)).alias("coop"),
+            (pl.col("ftext").str.contains(_ascii(tallies.CANDIDATE_PATTERN))
+             & pl.col("ftext").str.contains(r"(?i-u)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten"
                                             r"|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy"
                                             r"|eighty|ninety|hundred|dozens?)\b")).alias("tally"),
-            pl.col("ftext").str.contains(mentions.PERSON_CUE_PATTERN).alias("person"),
-            pl.col("ftext").str.contains(_DATE_CUE).alias("datecue"),
+            pl.col("ftext").str.contains(_ascii(_DATE_CUE)).alias("datecue"),
+            pl.col("ftext").str.contains(_ascii(mentions.TITLE_CUE_PATTERN)).alias("title"),
         )
     )
     by_article: dict[str, list[tuple]] = {}
     for row in sents.select("article_id", "sentence_idx", "paragraph_idx", "char_start", "char_end",
-                            "inc", "coop", "tally", "person", "datecue").iter_rows():
+                            "inc", "coop", "tally", "datecue", "title").iter_rows():
         by_article.setdefault(row[0], []).append(row[1:])
 
     mention_rows: list[dict] = []
     incident_rows: list[dict] = []
     coop_rows: list[dict] = []
     tally_rows: list[dict] = []
-    for article_id, published, body, norm, hits in arts.select(
-            "article_id", "published_at", "body", "norm", "alias_hits").iter_rows():
+    for article_id, published, body, norm, exact_hits, folded_hits in arts.select(
+            "article_id", "published_at", "body", "norm", "exact_hits", "folded_hits").iter_rows():
         rows = by_article.get(article_id)
         if not rows:
             continue
         sent_objs = []
-        inc_idx, coop_idx, tally_idx, person_idx = [], [], [], []
-        for pos, (idx, par, start, end, inc, coop, tally, person, datecue) in enumerate(rows):
-            s = Sentence(idx, par if par is not None else 0, start, end, norm[start:end])
-            s.has_date_cue = bool(datecue)
-            sent_objs.append(s)
+        inc_idx, coop_idx, tally_idx, title_idx = [], [], [], []
+        for pos, (idx, par, start, end, inc, coop, tally, datecue, title) in enumerate(rows):
+            if title:
+                title_idx.append(pos)
+            sent_objs.append(Sentence(idx, par if par is not None else 0, start, end, norm[start:end],
+                                      bool(datecue), pos))
             if inc:
                 inc_idx.append(idx)
             if coop:
                 coop_idx.append(idx)
             if tally:
                 tally_idx.append(pos)
-            if person:
-                person_idx.append(pos)
         ctx = ArticleContext(article_id, body, norm, published, sent_objs)
-        ctx.mentions = mentions.gazetteer_mentions(ctx, hits, index)
+        ctx.find_dates = find_dates
+        ctx.mentions = mentions.gazetteer_mentions(ctx, exact_hits, folded_hits, index)
         ctx.index_mentions()
-        if person_idx:
-            ctx.mentions.extend(mentions.person_mentions(ctx, person_idx))
+        ctx.mentions.extend(mentions.person_mentions(ctx, title_idx))
         ctx.mentions = mentions.assign_sentences(ctx, ctx.mentions)
         ctx.index_mentions()
         for m in ctx.mentions:
@@ -155,8 +149,6 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
             })
         if not (inc_idx or coop_idx or tally_idx):
             continue
-        upto = max(inc_idx + coop_idx + [sent_objs[p].idx for p in tally_idx])
-        _date_walk(ctx, upto, find_dates)
         if inc_idx:
             for inc in incidents.extract_incidents(ctx, index, inc_idx, date_fns, casualty_counts):
                 incident_rows.append(_incident_row(ctx, inc, incident_rows))
@@ -222,3 +214,17 @@ def _empty() -> Extraction:
         claimed_tallies=_frame("claimed_tallies", []),
     )
 
+
+
+def extract_texts(texts: list[str], published: list | None = None, gazetteer=None) -> Extraction:
+    """Extract from raw texts (one article each, body = text as given): for labelled
+    incident descriptions and tests. Article ids are the texts' positions ("0", "1", ...)."""
+    from pipeline.clean import sentences_frame
+
+    dates = published if published is not None else [None] * len(texts)
+    articles = pl.DataFrame(
+        {"article_id": [str(i) for i in range(len(texts))], "body": list(texts),
+         "published_at": list(dates), "language": ["en"] * len(texts)},
+        schema={"article_id": pl.Utf8, "body": pl.Utf8, "published_at": pl.Date, "language": pl.Utf8},
+    )
+    return extract_all(articles, sentences_frame(articles), gazetteer)

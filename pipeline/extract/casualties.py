@@ -187,6 +187,12 @@ _NP_TOKEN = (
     r"[’'&/.\u2010-\u2012-]*+\w[\w'’/&.\u2010-\u2012-]*+)"
 )
 
+# Subject words of a singular subject may be participles: "the wounded soldier died".
+_NP_TOKEN_LOOSE = (
+    rf"(?:\([^()]{{0,120}}\)|(?!{_STOP_WORDS}\b)"
+    r"[’'&/.\u2010-\u2012-]*+\w[\w'’/&.\u2010-\u2012-]*+)"
+)
+
 _HEAD_ROLE = [
     (re.compile(rf"(?:{_CASUALTY_HEADS})$", _F), "casualties"),
     (re.compile(rf"(?:{_KIDNAP_HEADS})$", _F), "kidnapped"),
@@ -225,7 +231,7 @@ _CONJ_LEAD_RE = re.compile(rf"(?P<q>{_Q})|(?P<one>an?|another)\b", _F)
 # "a policeman was wounded", "The victim was found dead": singular auxiliary required.
 _SINGULAR_PASSIVE_RE = re.compile(
     rf"\b(?P<det>an?|the|another|his|her|its|their|this|that)\s+"
-    rf"(?P<gap>{_NP_TOKEN}(?:\s+{_NP_TOKEN}){{0,6}}?)"
+    rf"(?P<gap>{_NP_TOKEN_LOOSE}(?:\s+{_NP_TOKEN_LOOSE}){{0,6}}?)"
     rf"(?P<aux>(?:,?\s+(?:who|that))?\s+(?:was|is|has\s+been|had\s+been|got)"
     rf"(?:\s+{_AUX_WORDS}){{0,4}})"
     rf"\s+(?P<head>killed|slain|found\s+dead|dead|died|martyred|murdered|assassinated"
@@ -274,9 +280,10 @@ _ANOTHER_RE = re.compile(
 # Intransitive singular: "a soldier died", "the victim succumbed to his wounds".
 _SINGULAR_INTRANS_RE = re.compile(
     rf"\b(?P<det>an?|the|another|his|her|its|their)\s+"
-    rf"(?P<gap>{_NP_TOKEN}(?:\s+{_NP_TOKEN}){{0,5}}?)"
+    rf"(?P<gap>{_NP_TOKEN_LOOSE}(?:\s+{_NP_TOKEN_LOOSE}){{0,5}}?)"
     rf"(?P<aux>(?:\s+(?:later|also|subsequently|reportedly|then))?)"
-    rf"\s+(?P<head>died|succumbed|perished|(?:sustained|suffered)\s+(?:\w+\s+)?(?:injuries|wounds))\b",
+    rf"\s+(?P<head>died|succumbed|perished"
+    rf"|(?:sustained|suffered)\s+(?:\w+\s+)?(?:injuries|wounds))\b",
     _F,
 )
 
@@ -314,19 +321,22 @@ _TOLL_RE = re.compile(
 
 # Object-list items, matched at a position right after a transitive verb.
 _ITEM_LEAD_RE = re.compile(
-    rf"(?:(?:a\s+total\s+of\s+|all\s+(?:the\s+|of\s+the\s+)?)?(?P<q>{_Q})(?!\s*(?:%|percent|per\s*cent))"
+    rf"(?:(?:a\s+total\s+of\s+|all\s+(?:the\s+|of\s+the\s+)?)?(?P<q>{_Q})"
+    rf"(?!\s*(?:%|percent|per\s*cent))"
     rf"|(?P<vague>{VAGUE_PATTERN}|some|dozens|scores|hundreds|thousands)"
     rf"|(?P<couple>a\s+couple\s+of)"
     rf"|(?P<det>an?|another|the|his|her|its|their|this|that)\b"
-    rf"|(?P<self>himself|herself)\b"
-    r"|(?P<title>(?:(?-i:[A-Z])[\w'’.-]*\s+){0,3}?(?:commander|leader|head|chief|emir|wali|governor"
+    rf"|(?P<self>himself|herself|him)\b"
+    r"|(?P<title>(?:(?-i:[A-Z])[\w'’.-]*\s+){0,3}?"
+    r"(?:commander|leader|head|chief|emir|wali|governor"
     r"|mayor|mukhtar|sheikh|imam|judge|colonel|general|brigadier|captain|lieutenant|sergeant"
     r"|lt\.|col\.|gen\.|maj\.|capt\.|brig\.|dr\.|deputy|director|officer|spokesman)\b))",
     _F,
 )
 # Where an object NP ends: punctuation, a conjunction, a preposition or a clause word.
 _NP_STOP_RE = re.compile(
-    r"[,;:)\"“”–—]|\.(?:\s|$)|\s-\s|\s(?:and|or|but|in|on|at|near|when|after|while|during|as"
+    r"[,;:)\"“”–—]|\.(?:\s|$)|\s-\s"
+    r"|\s(?:and|or|but|in|on|at|near|when|after|while|during|as"
     r"|who|which|that|including|inside|outside|by|from|with|before|since|to|into|across|along"
     r"|amid|for|last|this|yesterday|today|earlier|late|early)\b",
     _F,
@@ -473,7 +483,11 @@ def _quantity_value(qtext: str) -> int | None:
 def _read_objects(text: str, pos: int, role: str, acc: _Acc) -> int:
     """Read the object list starting at `pos`; returns how many items it read."""
     n = 0
+    # After a bare comma following one person, a title or "the" + noun renames that
+    # person ("killed its commander, Brigadier General X"; "wounded Colonel Y, the
+    # police chief") rather than adding one.
     apposition = False
+    last_single = False
     while True:
         m = _ITEM_LEAD_RE.match(text, pos)
         if not m:
@@ -481,6 +495,8 @@ def _read_objects(text: str, pos: int, role: str, acc: _Acc) -> int:
         np_end = _np_end(text, m.end())
         np = text[m.end():np_end]
         head = _np_head(np)
+        renames = apposition and last_single
+        single = False
         if m.group("q") is not None:
             qs, qe = m.span("q")
             if _bad_number(text, qs, qe, m.group("q")):
@@ -496,22 +512,30 @@ def _read_objects(text: str, pos: int, role: str, acc: _Acc) -> int:
             acc.add(role, 2, m.start(), np_end, False)
         elif m.group("self") is not None:
             acc.add(role, 1, m.start(), m.end(), False)
+            single = True
         elif m.group("title") is not None:
-            # "killed its commander, Brigadier General X": a title after a bare comma
-            # renames the previous victim rather than adding one.
-            if not (n and apposition):
+            if not renames:
                 acc.add(role, 1, m.start(), m.end(), False)
+            single = True
         else:
             det = m.group("det").lower()
-            if head is None or head.lower() in _NON_PERSON:
+            if head is None and det == "her":  # "killed her"
+                acc.add(role, 1, m.start(), m.end(), False)
+                single = True
+            elif head is None or head.lower() in _NON_PERSON:
                 return n
-            if det in ("a", "an", "another"):
+            elif det in ("a", "an", "another"):
                 acc.add(role, 1, m.start(), np_end, False)
+                single = True
             elif _is_person(head):
-                acc.add(role, None if _is_plural(head) else 1, m.start(), np_end, False)
+                plural = _is_plural(head)
+                if not (renames and det == "the" and not plural):
+                    acc.add(role, None if plural else 1, m.start(), np_end, False)
+                single = not plural
             else:
                 return n
         n += 1
+        last_single = single
         sep = _ITEM_SEP_RE.match(text, np_end)
         if not sep:
             return n
@@ -530,7 +554,8 @@ def _object_follows(text: str, pos: int) -> bool:
         return False
     if _ITEM_LEAD_RE.match(text, pos + m.start(1)):
         lead = _ITEM_LEAD_RE.match(text, pos + m.start(1))
-        if lead.group("q") is not None or lead.group("det") or lead.group("self") or lead.group("title"):
+        if lead.group("q") is not None or lead.group("det") or lead.group("self") \
+                or lead.group("title"):
             return True
         return lead.group("vague") is not None
     if word[0].isupper() and not _CALENDAR_RE.match(word):
@@ -573,7 +598,8 @@ def casualty_counts(text: str) -> CasualtyCounts:
         for m in _TOLL_RE.finditer(text):
             qs, qe = m.span("q")
             if not _bad_number(text, qs, qe, m.group("q")):
-                role = "killed" if m.group("kind").lower() in ("death", "fatality") else "casualties"
+                kind = m.group("kind").lower()
+                role = "killed" if kind in ("death", "fatality") else "casualties"
                 acc.add(role, _quantity_value(m.group("q")), qs, qe, False)
 
     if "hostage" in low or "captive" in low:
@@ -665,7 +691,9 @@ def _read_passive(text: str, m: re.Match, acc: _Acc) -> None:
         nxt = _WORD_RE.match(text, m.end() + 1) if not gap else None
         if not (nxt and _is_person(nxt.group(0)) and _ADJECTIVAL.match(head)):
             return
-    acc.add(_head_role(head), _quantity_value(m.group("q")), qs, qe, _is_subset(text, qs, qe))
+    if acc.add(_head_role(head), _quantity_value(m.group("q")), qs, qe, _is_subset(text, qs, qe)):
+        # A number inside the counted subject ("Four members of one family") is part of it.
+        acc.used.append((qe, m.start("head")))
 
 
 def _read_coordinated(text: str, m: re.Match, acc: _Acc) -> None:
@@ -697,6 +725,7 @@ def _read_coordinated(text: str, m: re.Match, acc: _Acc) -> None:
     role = _head_role(head)
     for value, s, e in items:
         acc.add(role, value, s, e, _is_subset(text, s, e))
+    acc.used.append((m.start("subj"), m.start("head")))
 
 
 def _read_singular(m: re.Match, acc: _Acc) -> None:

@@ -15,8 +15,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
-
 import polars as pl
 
 # One code point for one code point: offsets in the normalised text are offsets in the body.
@@ -40,6 +38,13 @@ PLACE_RANK = {  # smaller is more specific (ACLED geo-precision follows from it)
     "sub-district": 2, "nahiya": 2, "district": 3, "qada": 3, "mountain": 3, "area": 3,
     "region": 5, "governorate": 4, "province": 4, "country": 6,
 }
+
+
+_ANCHORED_RE = re.compile(
+    r"\b(?:same day|next day|following day|days? (?:later|before|after|earlier)|that day|previous day"
+    r"|hours? later|weeks? later|the day before|the eve of|the next morning|later that)\b",
+    re.IGNORECASE,
+)
 
 
 def fold(text: str) -> str:
@@ -92,6 +97,7 @@ class Sentence:
     end: int
     text: str  # folded
     has_date_cue: bool = True
+    pos: int = 0  # position in ArticleContext.sentences
 
 
 @dataclass
@@ -102,9 +108,8 @@ class ArticleContext:
     published: date | None
     sentences: list[Sentence]
     mentions: list[Mention] = field(default_factory=list)
-    # sentence_idx -> (date mentions, anchor before the sentence, anchor after it); the
-    # anchor is the last day-precision past date told so far ("a day later", "the same day")
-    date_info: dict = field(default_factory=dict)
+    find_dates: object = None  # pipeline.extract.dates.find_dates, set by extract_all
+    _date_memo: dict = field(default_factory=dict, repr=False)
     _starts: list[int] = field(default_factory=list, repr=False)
     _mention_starts: list[int] = field(default_factory=list, repr=False)
 
@@ -115,8 +120,46 @@ class ArticleContext:
         self.mentions.sort(key=lambda m: (m.start, -m.end))
         self._mention_starts = [m.start for m in self.mentions]
 
-    def dates(self, idx: int):
-        return self.date_info.get(idx, ((), None, None))
+    # Dates are parsed lazily, only for sentences a grammar asks about and the sentences
+    # their anchors need: parsing every sentence of every article would dominate run time.
+    def date_mentions(self, idx: int) -> list:
+        hit = self._date_memo.get(idx)
+        if hit is not None:
+            return hit
+        s = self.sentences[idx]
+        if not s.has_date_cue or self.find_dates is None:
+            found = []
+        else:
+            anchor = self.anchor_before(idx) if _ANCHORED_RE.search(s.text) else None
+            found = self.find_dates(s.text, self.published, anchor)
+        self._date_memo[idx] = found
+        return found
+
+    def is_anchored(self, idx: int) -> bool:
+        return _ANCHORED_RE.search(self.sentences[idx].text) is not None
+
+    def anchor_before(self, idx: int) -> date | None:
+        """The previous event date told in the article ("a day later", "the same day")."""
+        for j in range(idx - 1, max(-1, idx - 12), -1):
+            if not self.sentences[j].has_date_cue:
+                continue
+            days = [d.date for d in self.date_mentions(j)
+                    if d.precision == "day" and d.date is not None and d.tense == "past"
+                    and not getattr(d, "reporting", False)]
+            if days:
+                return days[-1]
+        return None
+
+    def peg_before(self, idx: int) -> date | None:
+        """The last day the article has told of up to this sentence (its news peg)."""
+        for j in range(idx, -1, -1):
+            if not self.sentences[j].has_date_cue:
+                continue
+            days = [d.date for d in self.date_mentions(j)
+                    if d.precision == "day" and d.date is not None and d.tense == "past"]
+            if days:
+                return days[-1]
+        return None
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect.bisect_right(self._starts, pos) - 1
@@ -145,7 +188,11 @@ _STATE_WORDS = ("army", "military", "police", "security", "force", "militia", "p
 
 @dataclass
 class GazIndex:
-    regex_pattern: str  # for polars (Rust regex); leftmost-first, longest alternative first
+    # Aho-Corasick pattern lists for polars `str.extract_many` (leftmost-first, longest
+    # first, so the longest alias at the leftmost start wins): exact-case and ASCII
+    # case-insensitive. Word boundaries are checked in Python on the few matches.
+    exact_patterns: list[str]
+    folded_patterns: list[str]
     aliases: dict[str, list[AliasInfo]]  # key: folded surface, lower-cased
     actor_kind: dict[str, str]  # canonical -> actor_type
     place_provinces: dict[str, tuple[str, ...]]
@@ -153,7 +200,6 @@ class GazIndex:
     province_by_name: dict[str, str]  # lower-cased name / alias -> code
     militant_actors: frozenset[str]
     state_actors: frozenset[str]
-    python_regex: re.Pattern[str] = field(repr=False, default=None)  # type: ignore[assignment]
 
     def lookup(self, surface: str) -> list[AliasInfo]:
         return self.aliases.get(surface.lower(), [])
@@ -251,25 +297,14 @@ def build_index(gazetteer) -> GazIndex:
         if info.entity_type == "organisation":
             actor_kind.setdefault(info.canonical, info.kind or "")
     # A case-insensitive alias already covers its case-sensitive twin.
-    sensitive -= {s for s in sensitive if s.lower() in {i.lower() for i in insensitive}}
-
-    def alternation(surfaces: Iterable[str]) -> str:
-        ordered = sorted(set(surfaces), key=lambda s: (-len(s), s))
-        return "|".join(re.escape(s).replace("\\ ", r"\s+") for s in ordered)
-
-    parts = []
-    if insensitive:
-        parts.append(f"(?i:{alternation(insensitive)})")
-    if sensitive:
-        parts.append(f"(?:{alternation(sensitive)})")
-    # ASCII word boundaries keep the Rust lazy DFA on its fast path; the text is folded to
-    # ASCII punctuation first, and a non-ASCII letter next to an alias is rare in English news.
-    body = "|".join(parts) if parts else "(?!x)x"
-    pattern = rf"(?-u:\b)(?:{body})(?-u:\b)"
+    lowered = {i.lower() for i in insensitive}
+    sensitive = {x for x in sensitive if x.lower() not in lowered}
+    order = lambda xs: sorted(xs, key=lambda x: (-len(x), x))  # noqa: E731
     militant = frozenset(c for c, k in actor_kind.items() if _actor_class(c, k) == "militant")
     state = frozenset(c for c, k in actor_kind.items() if _actor_class(c, k) == "state")
     index = GazIndex(
-        regex_pattern=pattern,
+        exact_patterns=order(sensitive),
+        folded_patterns=order(insensitive),
         aliases=table,
         actor_kind=actor_kind,
         place_provinces=place_provinces,
@@ -278,8 +313,6 @@ def build_index(gazetteer) -> GazIndex:
         militant_actors=militant,
         state_actors=state,
     )
-    py_body = "|".join(parts).replace(r"(?-u:\b)", r"\b") if parts else "(?!x)x"
-    index.python_regex = re.compile(rf"\b(?:{py_body})\b")
     return index
 
 

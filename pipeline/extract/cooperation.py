@@ -39,11 +39,7 @@ _TRIGGERS = [
     ("meeting", r"met|meets?|meetings?|talks|received|hosted|conferred|round of (?:talks|meetings)|summit"),
 ]
 _TRIGGER_RES = [(t, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE)) for t, p in _TRIGGERS]
-CANDIDATE_PATTERN = (
-    r"(?i)\b(?:hand|withdr|pull|transferred|vacated|agreed|signed|agreement|deal|accord|memorandum"
-    r"|delegation|visit|arrived|landed|flew|met|meet|talks|received|hosted|conferred|summit|room|cent(?:er|re)s?"
-    r"|committee|discuss)"
-)
+CANDIDATE_PATTERN = r"(?i)\b(?:" + "|".join(p for _, p in _TRIGGERS) + r"|discuss(?:ed|es)?)\b"
 _DISCUSS_RE = re.compile(r"\bdiscuss(?:ed|es)?\b", re.IGNORECASE)
 _ANAPHOR_RE = re.compile(
     r"(?:\b(?:the|this|that|these|those|such|its|his|their)|'s)\s+(?:\w+\s+)?(?:meetings?|talks|visit|delegation|trip)\b",
@@ -207,7 +203,6 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
         if s.idx not in candidates:
             continue
         text = s.text
-        dms, sentence_anchor, day_anchor = ctx.dates(s.idx)
         triggers = _find(text)
         quotes = quoted_spans(text)
         if not triggers:
@@ -233,6 +228,8 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
                     _VAGUE_BASES_RE.search(clause) or not (_BASE_RE.search(clause) or ctx.mentions_in(abs_a, abs_b, "place"))):
                 continue
             persons, orgs = _parties(ctx, index, abs_a, abs_b)
+            dms = ctx.date_mentions(s.pos)
+            sentence_anchor = ctx.anchor_before(s.pos) if dms and ctx.is_anchored(s.pos) else None
             date_, precision = resolve_event_date(clause, ctx.published, sentence_anchor)
             dms_clause = [d for d in dms if a <= d.start < b]
             if dms_clause and all(d.tense == "background" for d in dms_clause):
@@ -283,9 +280,11 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
                 _absorb(ctx, same, s, a, b, orgs, room, date_, precision, location, province,
                         by_persons_only=False, persons=persons, negated=False, new_type=etype)
                 continue
-            if ev.event_date is None and etype in ("meeting",) and day_anchor is not None and date_text is None:
+            if ev.event_date is None and etype == "meeting" and date_text is None:
                 # an undated meeting in an article pegged to a day: the peg
-                ev.event_date, ev.date_precision = day_anchor, "day"
+                peg = ctx.peg_before(s.pos)
+                if peg is not None:
+                    ev.event_date, ev.date_precision = peg, "day"
             ev.ordinal = len(events)
             events.append(ev)
     rooms = room_provinces(ctx)

@@ -82,23 +82,25 @@ _PART = r"(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)"
 _TO = r"\s*(?:(?i:and|to|until|till|through|thru)\s+|[-–—]\s*)"
 
 _RULES: list[tuple[str, re.Pattern]] = [
-    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>0?[1-9]|1[0-2])-(?P<d>[12]\d|3[01]|0?[1-9])\b")),
+    ("iso", re.compile(
+        r"\b(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>[12]\d|3[01]|0?[1-9])\b"
+    )),
     ("numeric", re.compile(
         r"(?<![\d/.])(?P<a>[0-3]?\d)(?P<sep>[/.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d\d|\d\d)(?![\d/])"
     )),
     # between July 16 and 22 / from July 9 to July 15, 2020 / July 16-22
     ("range_md", re.compile(
-        rf"\b(?:(?i:between|from)\s+)?(?P<m1>{_MDAY})\s+(?P<d1>{_D}){_TO}"
+        rf"\b(?:(?P<pre>(?i:between|from))\s+)?(?P<m1>{_MDAY})\s+(?P<d1>{_D}){_TO}"
         rf"(?:(?P<m2>{_MDAY})\s+)?(?P<d2>{_D})(?:,?\s+(?P<y>{_Y}))?"
     )),
     # from 9 to 15 July / 16-22 July 2020 / between 30 June and 2 July
     ("range_dm", re.compile(
-        rf"\b(?:(?i:between|from)\s+)?(?P<d1>{_D})(?:\s+(?P<m1>{_MDAY}))?{_TO}"
+        rf"\b(?:(?P<pre>(?i:between|from))\s+)?(?P<d1>{_D})(?:\s+(?P<m1>{_MDAY}))?{_TO}"
         rf"(?P<d2>{_D})\s+(?P<m2>{_MDAY})(?:,?\s+(?P<y>{_Y}))?"
     )),
     ("mdy", re.compile(rf"\b(?P<m>{_MDAY})\s+(?P<d>{_D})(?:,?\s+(?P<y>{_Y}))?(?![\d:])")),
     ("dmy", re.compile(rf"\b(?<![\d.])(?P<d>{_D})(?:\s+(?i:of))?\s+(?P<m>{_MDAY})(?:,?\s+(?P<y>{_Y}))?")),
-    ("my", re.compile(rf"\b(?P<m>{_MFULL}),?\s+(?P<y>{_Y})")),
+    ("my", re.compile(rf"\b(?P<m>{_MFULL}),?\s+(?:(?i:of)\s+)?(?P<y>{_Y})")),
     ("month", re.compile(
         r"(?i:\b(?:in|since|by|during|until|till|from|early|mid|late|of|before|after|on|through"
         r"|last|this|next|end|beginning))[\s-]+"
@@ -128,7 +130,7 @@ _RULES: list[tuple[str, re.Pattern]] = [
     ("vague", re.compile(
         r"(?i:\b(?P<w>in\s+recent\s+(?:days|weeks|months|years)|recently|lately"
         r"|(?:during|over|in|for|within)\s+the\s+(?:past|last|previous|coming|next)"
-        r"\s+(?:(?:few|several|couple\s+of|\w+)\s+)?(?:days|weeks|months|years|week|month|year)"
+        r"\s+(?:(?:few|several|couple\s+of|\w+)\s+)?(?:hours|days|weeks|months|years|week|month|year)"
         r"|(?:a\s+few|several|few|some|a\s+couple\s+of)\s+(?:days|weeks|months|years)\s+ago"
         r"|(?:days|weeks|months|years)\s+ago|in\s+the\s+coming\s+(?:days|weeks|months)"
         r"|in\s+the\s+(?:near|foreseeable)\s+future)\b)"
@@ -168,13 +170,16 @@ _NEEDS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     "year": (True, False, ()),
     "weekday": (False, False, ("day",)),
     "dayword": (False, False, ("day", "tonight", "tomorrow", "night", "this")),
-    "anchored": (False, False, ("day", "night", "morning", "evening", "later", "earlier", "before", "after")),
-    "vague": (False, False, ("recent", "lately", "past", "last", "previous", "coming", "next", "ago", "future")),
+    "anchored": (False, False, ("day", "night", "morning", "evening", "later", "earlier",
+                                "before", "after")),
+    "vague": (False, False, ("recent", "lately", "past", "last", "previous", "coming", "next",
+                             "ago", "future")),
     "ago": (False, False, ("ago",)),
     "week": (False, False, ("week",)),
     "month_rel": (False, False, ("month",)),
     "year_rel": (False, False, ("year",)),
 }
+_GATE_WORDS = frozenset(w for _, _, words in _NEEDS.values() for w in words)
 _DIGIT_RE = re.compile(r"\d")
 _MONTH_STEMS = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -184,7 +189,8 @@ _MONTH_STEMS = (
 # prefix's "keep" group joins the mention span; its other groups join the match's.
 _YEAR_PREFIX_RE = re.compile(
     r"(?i:(?:\b(?:in|by|during|until|till|from|of|before|after|year|summer|winter|spring"
-    r"|autumn|fall|end|start|beginning)[\s-]+(?P<keep>(?P<part>early|mid|late)[\s-]+)?)"
+    r"|autumn|fall|end|start|beginning|(?:19|20)\d\d,?\s+(?:and|or))[\s-]+"
+    r"(?P<keep>(?P<part>early|mid|late)[\s-]+)?)"
     r"|(?P<keep2>(?:\b(?P<since>since)\s+)?(?:\b(?P<part2>early|mid|late)[\s-]+)?)"
     r"(?<=[\s-]))$"
 )
@@ -195,13 +201,17 @@ _WEEKDAY_PREFIX_RE = re.compile(
     r"(?i:(?:(?:the\s+)?(?:early\s+|late\s+)?(?:hours|morning|afternoon|evening|night)\s+of\s+)?"
     r"(?:\b(?P<mod>last|this|next|past|previous|coming)\s+)?)$"
 )
+# A range needs "between"/"from" or a dash between its ends.
+_RANGES = {"range_md": ("d1", "d2"), "range_dm": ("d1", "d2"), "year_range": ("y1", "y2")}
+_DASH_RE = re.compile(r"[-–—]")
+_WEEKDAY_JOIN_RE = re.compile(r",?\s*(?:the\s+)?")
 _PREFIXES: dict[str, tuple[re.Pattern, bool]] = {
     "year": (_YEAR_PREFIX_RE, True),
     "my": (_MY_PREFIX_RE, False),
     "weekday": (_WEEKDAY_PREFIX_RE, False),
 }
 _FUTURE_RE = re.compile(
-    r"\b(?:will|shall|won['’]t|(?:is|are|am|was|were)\s+(?:also\s+)?(?:set|expected|scheduled"
+    r"\b(?:will|shall|won['’]t|(?:is|are|am)\s+(?:also\s+)?(?:set|expected|scheduled"
     r"|due|slated|planned|going|poised|to\s+be\s+held)\s+to|(?:is|are)\s+to|plans?\s+to"
     r"|planning\s+to|intends?\s+to|to\s+be\s+held|upcoming|scheduled\s+for|set\s+for)\b"
     r"|['’]ll\b",
@@ -350,12 +360,13 @@ def _resolve(kind: str, m: re.Match, g: dict, pub: date | None, anchor: date | N
             start = _safe_date(y if m1 <= m2 else y - 1, m1, d1)
             end = _safe_date(y, m2, d2)
         elif pub is None:
-            return _UNKNOWN
+            return (None, None, "unknown", None, "relative")
         else:
             # The start decides the year: a range may run on past publication
             # ("14-16 Feb" published on the 14th).
             start = _yearless(pub, m1, d1, future)
-            end = None if start is None else _safe_date(start.year if m2 >= m1 else start.year + 1, m2, d2)
+            end_year = None if start is None else start.year if m2 >= m1 else start.year + 1
+            end = None if end_year is None else _safe_date(end_year, m2, d2)
         if start is None or end is None or end < start or (end - start).days > 92:
             return None
         return (start, end, "day", None, "absolute" if g["y"] else "relative")
@@ -381,11 +392,8 @@ def _resolve(kind: str, m: re.Match, g: dict, pub: date | None, anchor: date | N
         return (_month_only(pub, _month_num(g["m"]), fut, strict), None, "month", None, "relative")
     if kind == "year_range":
         y1 = int(g["y1"])
-        y2 = _year_num(g["y2"], None) if len(g["y2"]) == 2 else int(g["y2"])
-        if len(g["y2"]) == 2:
-            y2 = (y1 // 100) * 100 + int(g["y2"])
-        if not g["pre"] and not re.search(r"[-–—]", m.group(0)):
-            return None  # "2014 and 2016" alone is two mentions, not a range
+        # "2014-16": the short end shares the century of the start.
+        y2 = (y1 // 100) * 100 + int(g["y2"]) if len(g["y2"]) == 2 else int(g["y2"])
         if y2 <= y1 or y2 - y1 > 30:
             return None
         return (date(y1, 1, 1), date(y2, 1, 1), "year", None, "absolute")
@@ -457,9 +465,6 @@ def _resolve(kind: str, m: re.Match, g: dict, pub: date | None, anchor: date | N
             base = pub + timedelta(days=7)
         else:
             base = pub
-        if w.endswith("weekend"):
-            # The weekend closing that week: its Saturday's ISO week is the week itself.
-            base = base
         return (_monday(base), None, "week", "future" if fut else None, "relative")
     if kind in ("month_rel", "year_rel"):
         w = " ".join(g["w"].lower().split())
@@ -508,16 +513,21 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     has_digit = bool(_DIGIT_RE.search(text))
     has_month = any(m in text for m in _MONTH_STEMS)
     cands: list[tuple[int, int, str, re.Match, dict]] = []
+    present = {w for w in _GATE_WORDS if w in low}
     for kind, rx in _RULES:
         need_digit, need_month, words = _NEEDS[kind]
         if (need_digit and not has_digit) or (need_month and not has_month):
             continue
-        if words and not any(w in low for w in words):
+        if words and present.isdisjoint(words):
             continue
         prefix = _PREFIXES.get(kind)
         for m in rx.finditer(text):
             s, e = m.span("span") if "span" in rx.groupindex else m.span()
             g = m.groupdict()
+            if kind in _RANGES and not g["pre"] and not _DASH_RE.search(
+                text, m.end(_RANGES[kind][0]), m.start(_RANGES[kind][1])
+            ):
+                continue  # "on July 16 and 22 people", "in 2014 and 2016": not a range
             if prefix is not None:
                 pm = prefix[0].search(text, max(0, s - 50), s)
                 if prefix[1] and (pm is None or not pm.group(0)):
@@ -548,9 +558,23 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
         chosen.append(c)
     chosen.sort(key=lambda c: c[0])
 
-    titles = [t.span("q") for t in _TITLE_RE.finditer(text)] if ("“" in text or '"' in text or "'" in text or "‘" in text) else []
+    has_quote = any(q in text for q in ("“", '"', "'", "‘"))
+    titles = [t.span("q") for t in _TITLE_RE.finditer(text)] if has_quote else []
+    # "Monday, July 20" / "Thursday 16 July": the weekday names the explicit date; one
+    # mention spanning both, dated by the explicit part.
+    merged: list[tuple[int, int, str, re.Match, dict]] = []
+    for c in chosen:
+        if (
+            merged
+            and merged[-1][2] == "weekday"
+            and c[2] in ("mdy", "dmy", "iso", "numeric")
+            and _WEEKDAY_JOIN_RE.fullmatch(text, merged[-1][1], c[0])
+        ):
+            c = (merged.pop()[0],) + c[1:]
+        merged.append(c)
+
     out: list[DateMention] = []
-    for s, e, kind, m, g in chosen:
+    for s, e, kind, m, g in merged:
         future = _is_future_context(text, s)
         try:
             res = _resolve(kind, m, g, published, anchor, future)
@@ -579,7 +603,8 @@ def resolve_event_date(text: str, published: date | None, anchor: date | None = 
 
     Rule: ignore dates inside quoted titles; prefer dates that are not the date of a
     speech act ("told Rudaw on Monday") and not in the future; among those take the
-    most specific precision, and the earliest in the sentence on a tie. Speech-act
+    most specific precision, then an absolute date over a relative one ("Sunday, May
+    3, 2020"), then the earliest in the sentence. Speech-act
     dates are used when nothing else is dated, then future dates (a planned meeting).
     A sentence whose only date expressions are vague ("recently") is (None, "unknown").
     """
@@ -592,6 +617,7 @@ def resolve_event_date(text: str, published: date | None, anchor: date | None = 
     for tier in tiers:
         dated = [d for d in tier if d.date is not None]
         if dated:
-            best = max(dated, key=lambda d: (_PRECISION_RANK[d.precision], -d.start))
+            best = max(dated, key=lambda d: (
+                _PRECISION_RANK[d.precision], d.kind == "absolute", -d.start))
             return best.date, best.precision
     return None, "unknown"

@@ -63,7 +63,8 @@ from pipeline.extract.context import (
 _TRIGGERS: list[tuple[str, str]] = [
     ("suicide_bombing",
      r"suicide[- ](?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vests?|belts?|car[- ]bombs?"
-     r"|truck[- ]bombs?|VBIEDs?)|blew (?:himself|herself|themselves) up|SVBIEDs?"
+     r"|car[- ]bomb(?:er|ers|ing)|truck[- ]bombs?|truck[- ]bomb(?:er|ers|ing)|VBIEDs?)"
+     r"|blew (?:himself|herself|themselves) up|SVBIEDs?"
      r"|explosive[- ](?:vest|belt)s?"),
     ("assassination", r"assassinat(?:ed|es|ing|ion)|targeted killing"),
     ("kidnapping",
@@ -97,24 +98,19 @@ _TRIGGERS: list[tuple[str, str]] = [
 PRIORITY = ["suicide_bombing", "assassination", "kidnapping", "execution", "airstrike", "bombing",
             "armed_assault", "arson", "security_operation"]
 _TRIGGER_RES = [(t, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE)) for t, p in _TRIGGERS]
-_WEAK_RE = re.compile(
-    r"(?<![\w-])(?:kill(?:ed|ing)|wound(?:ed|ing)|injur(?:ed|ing|ies)|died|dead|deaths?|casualt(?:y|ies)"
-    r"|lost (?:their|his|her) lives|martyred|slain|bodies|body)(?![\w-])",
-    re.IGNORECASE,
-)
 _CLAIM_RE = re.compile(
     r"claim(?:ed|s)? (?:the )?responsibility|responsibility (?:was|has been) claimed|claimed (?:the|this|that) "
     r"(?:attack|bombing|blast|assault|killing|kidnapping)|attributed|blamed|accused|suspected|believed to (?:be|have)",
     re.IGNORECASE,
 )
-# A candidate sentence has at least one of these (vectorised pre-filter, Rust regex syntax).
+_WEAK_WORDS = (r"kill(?:ed|ing)|wound(?:ed|ing)|injur(?:ed|ing|ies)|died|dead|deaths?|casualt(?:y|ies)"
+               r"|lost (?:their|his|her) lives|martyred|slain|bodies|body")
+_CLAIM_WORDS = r"claim(?:ed|s)?|attributed|blamed|accused|suspected|believed to"
+_WEAK_RE = re.compile(rf"(?<![\w-])(?:{_WEAK_WORDS})(?![\w-])", re.IGNORECASE)
+# A candidate sentence has a trigger, a casualty word or a claim (vectorised pre-filter in
+# Rust regex syntax: the same lexicon with plain word boundaries).
 CANDIDATE_PATTERN = (
-    r"(?i)\b(?:attack|assault|storm|fire|ambush|clash|gunm[ae]n|gunfire|shot|shooting|sniper|offensive"
-    r"|raid|infiltrat|stabb|battle|firefight|bomb|blast|explo|detonat|blew|blown|mortar|rocket|katyusha"
-    r"|grenade|rpg|mine|shell|booby|ied|vbied|svbied|suicide|assassinat|targeted killing|kidnap|abduct"
-    r"|hostage|execut|behead|air|warplane|war plane|jet|drone|aerial|helicopter|torch|set|burn|arson"
-    r"|operation|arrest|captur|detain|apprehend|dismantl|kill|wound|injur|died|dead|death|casualt"
-    r"|lives|martyr|slain|bod|claim|attributed|blamed|accused|suspected|believed)"
+    r"(?i)\b(?:" + "|".join(p for _, p in _TRIGGERS) + "|" + _WEAK_WORDS + "|" + _CLAIM_WORDS + r")\b"
 )
 
 _ANAPHOR_WORDS = frozenset("the this that these those such same said its their his her".split())
@@ -183,7 +179,7 @@ _VICTIMS: list[tuple[re.Pattern[str], str, str]] = [
          r"|famil(?:y|ies)|worshipp?ers|pilgrims|passers-?by|students?|workers?|villages?|houses?|homes?|market"
          r"|motorists|drivers?|tribesm[ae]n|a man|men|crowd|caf[eé]|restaurant|wedding|funeral|mourners)\b",
          "civilians", "civilians"),
-        (r"\b(?:mukhtars?|mayors?|officials?|governor|judges?|council members?|candidates?|lawmakers?"
+        (r"\b(?:mukhtars?|mayors?|officials?|governor|judges?|council(?: members?)?|candidates?|lawmakers?"
          r"|government (?:employees?|buildings?|offices?|headquarters)|directorate|municipal\w*)\b",
          "government", "government"),
         (r"\b(?:mosques?|church(?:es)?|shrines?|imams?|clerics?|husseiniyas?|hussainiyas?)\b", "religious", "religious"),
@@ -197,7 +193,16 @@ _VICTIMS: list[tuple[re.Pattern[str], str, str]] = [
     ]
 ]
 
-_STATE_TARGET_TYPES = {"police": "police"}
+# Air forces named by nationality, not by an actor alias ("Iraqi warplanes").
+_AIR_ACTORS = [
+    (re.compile(r"\bIraqi (?:warplanes?|war planes|jets?|aircraft|air force|F-16s?|helicopters?)", re.IGNORECASE),
+     "Iraqi Air Force"),
+    (re.compile(r"\b(?:coalition|international coalition|US-led coalition) (?:warplanes?|jets?|aircraft|air ?strikes?|drones?)",
+                re.IGNORECASE), "Global Coalition to Defeat ISIS"),
+    (re.compile(r"\b(?:US|U\.S\.|American) (?:warplanes?|jets?|aircraft|air ?strikes?|drones?|strike)", re.IGNORECASE),
+     "United States"),
+    (re.compile(r"\bTurkish (?:warplanes?|jets?|aircraft|air ?strikes?|drones?)", re.IGNORECASE), "Turkey"),
+]
 
 
 @dataclass
@@ -464,6 +469,8 @@ def _perpetrator_from(ctx: ArticleContext, index: GazIndex, start: int, end: int
             return prev[-1].entity_name, "attributed", prev[-1], False
     for m in re.finditer(r"\bsuspect(?:ed)?\b", seg, re.IGNORECASE):
         abs_end = start + m.end()
+        if trig_abs is not None and abs_end > trig_abs:
+            continue  # "arrested four suspected ISIS members": the suspects are the objects
         nxt = [a for a in actors if a.start >= abs_end and a.start - abs_end <= 4]
         if nxt:
             return nxt[0].entity_name, "suspected", nxt[0], False
@@ -479,7 +486,7 @@ def _perpetrator_from(ctx: ArticleContext, index: GazIndex, start: int, end: int
                               r"(?:the\s+)?(?:so-called\s+)?$", lead)
         if (member_of or not re.search(r"\b(?:against|on|targeting|at|of|from|with|between|in|to)\s+(?:the\s+)?"
                                        r"(?:so-called\s+)?$", lead)) \
-                and not _PASSIVE_RE.search(between) and len(between) < 60:
+                and not _PASSIVE_RE.search(norm[a.end:min(end, trig_abs + 24)]) and len(between) < 60:
             return a.entity_name, "stated", a, False
     m = re.search(r"\bby\s+(?:the\s+)?(?:suspected\s+)?", norm[trig_abs:end])
     if m and not _BAD_BY_RE.search(norm[max(start, trig_abs + m.start() - 15):trig_abs + m.start() + 2]):
@@ -548,7 +555,6 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
         if s.idx not in candidates:
             continue
         text = s.text
-        date_mentions, sentence_anchor, _ = ctx.dates(s.idx)
         quotes = quoted_spans(text)
         triggers = find_triggers(text)
         strong = [t for t in triggers if not t.anaphoric]
@@ -572,8 +578,7 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
             if not valid:
                 continue
             etype = min((t.event_type for t in valid), key=PRIORITY.index)
-            inc = _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, sentence_anchor,
-                                resolve_event_date, casualty_fn)
+            inc = _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualty_fn)
             if inc is None:
                 continue
             new_here.append(inc)
@@ -592,9 +597,11 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
                 counts = casualty_fn(text)
                 if counts.killed or counts.wounded or counts.kidnapped:
                     fake = _Trigger(_WEAK_RE.search(text).start(), _WEAK_RE.search(text).end(), "armed_assault", False, False)
-                    etype = "kidnapping" if counts.kidnapped and not (counts.killed or counts.wounded) else "armed_assault"
-                    inc = _new_incident(ctx, index, s, 0, len(text), [fake], etype, date_mentions,
-                                        sentence_anchor, resolve_event_date, casualty_fn)
+                    ana = [t for t in triggers if t.anaphoric]
+                    etype = "kidnapping" if counts.kidnapped and not (counts.killed or counts.wounded) else (
+                        min((t.event_type for t in ana), key=PRIORITY.index) if ana else "armed_assault")
+                    inc = _new_incident(ctx, index, s, 0, len(text), [fake], etype, resolve_event_date,
+                                        casualty_fn)
                     if inc is not None:
                         new_here.append(inc)
         elif not new_here and strong and last is not None and s.idx - last_sentence <= 2:
@@ -643,8 +650,7 @@ _DATEY = re.compile(
 )
 
 
-def _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, anchor, resolve_event_date,
-                  casualty_fn) -> Incident | None:
+def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualty_fn) -> Incident | None:
     text = s.text
     clause = text[a:b]
     trig = valid[0]
@@ -656,6 +662,8 @@ def _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, anchor, reso
         trig_abs = s.start + active.start()
     abs_a, abs_b = s.start + a, s.start + b
     # history: a clause dated only to a year, or to a date marked background/future
+    date_mentions = ctx.date_mentions(s.pos)
+    anchor = ctx.anchor_before(s.pos) if date_mentions and ctx.is_anchored(s.pos) else None
     event_date, precision = resolve_event_date(text, ctx.published, anchor)
     relevant = [d for d in date_mentions if a <= d.start < b] or date_mentions
     if relevant:
@@ -663,9 +671,6 @@ def _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, anchor, reso
             return None
         if precision == "year":
             return None
-        if ctx.published is not None and event_date is not None and (ctx.published - event_date).days > 400:
-            if not re.search(r"\d{1,2}/\d{1,2}/\d{2,4}|\b\d{4}-\d{2}-\d{2}", text[:30]):
-                return None
     if event_date is None:
         precision = "unknown"
     perp, basis, perp_m, generic = _perpetrator_from(ctx, index, abs_a, abs_b, trig_abs)
@@ -700,12 +705,21 @@ def _new_incident(ctx, index, s, a, b, valid, etype, date_mentions, anchor, reso
                 etype = "armed_assault"
         if perp is None and state_subject:
             perp, basis = "Iraqi Security Forces", "stated"
+    if etype == "airstrike" and perp is None:
+        for rx, name in _AIR_ACTORS:
+            if rx.search(clause):
+                perp, basis = name, "stated"
+                break
+    counts = casualty_fn(clause)
+    if etype == "armed_assault" and targets and targets[0][1] == "government" and counts.killed in (1, 2) \
+            and re.search(r"\b(?:killed|shot dead|gunned down|shot and killed|murdered)\b", clause, re.IGNORECASE):
+        # the targeted killing of an official (GTD: assassination)
+        etype = "assassination"
     places = ctx.mentions_in(abs_a, abs_b, "place")
     if not places:
         places = ctx.mentions_in(s.start, s.end, "place")
     extra = unknown_places(ctx, abs_a, abs_b, places)
     code, loc, geo = _place_of(ctx, places, None, extra)
-    counts = casualty_fn(clause)
     inc = Incident(
         article_id=ctx.article_id, sentence_idx=s.idx, paragraph_idx=s.paragraph_idx,
         char_start=s.start, char_end=s.end, span=(abs_a, abs_b), event_type=etype,

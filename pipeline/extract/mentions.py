@@ -19,6 +19,7 @@ name with that surname in the same article; two different Barzanis stay two peop
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -31,6 +32,10 @@ _LOCATIVE_BEFORE = frozenset(
 _LOCATIVE_AFTER = frozenset(
     "district town city village area subdistrict sub-district province governorate region "
     "neighbourhood neighborhood camp base mountain mountains countryside outskirts".split()
+)
+_MEMBER_NOUNS = frozenset(
+    "militants militant fighters fighter members member gunmen gunman insurgents jihadists cells cell "
+    "elements terrorists suicide sniper snipers remnants attackers commander commanders leader emir".split()
 )
 _TYPE_WORD_RE = re.compile(r"\s*(province|governorate|district|sub-?district|city|town|village|region)\b",
                            re.IGNORECASE)
@@ -68,35 +73,56 @@ def _choose_reading(readings, following: str):
     return readings[0]
 
 
-def gazetteer_mentions(ctx: ArticleContext, matches: list[str] | None, index: GazIndex) -> list[Mention]:
-    """Turn the regex's matched strings (in order) into mentions with offsets."""
-    norm = ctx.norm
-    out: list[Mention] = []
+def _locate(norm: str, matches: list[str] | None) -> list[tuple[int, int, str]]:
+    """Offsets of Aho-Corasick matches reported leftmost-first and non-overlapping.
+
+    `str.find` from the end of the previous match returns exactly the reported match: an
+    earlier occurrence would have been reported first. Matches inside a word ("Hai" in
+    "Haidar", "Iraq" in "Iraqis") fail the word-boundary test and are dropped.
+    """
+    out = []
     if not matches:
         return out
     cursor = 0
     n = len(norm)
-    pending: list[Mention] = []
     for found in matches:
         pos = norm.find(found, cursor)
-        while pos >= 0:
-            end = pos + len(found)
-            if (pos == 0 or not _is_word(norm[pos - 1])) and (end >= n or not _is_word(norm[end])):
-                break
-            pos = norm.find(found, pos + 1)
         if pos < 0:
             continue
         end = pos + len(found)
         cursor = end
+        if (pos == 0 or not _is_word(norm[pos - 1])) and (end >= n or not _is_word(norm[end])):
+            out.append((pos, end, found))
+    return out
+
+
+def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: list[str] | None,
+                       index: GazIndex) -> list[Mention]:
+    """Mentions from the two Aho-Corasick passes (exact-case and case-insensitive aliases)."""
+    norm = ctx.norm
+    out: list[Mention] = []
+    spans = _locate(norm, exact) + _locate(norm, folded)
+    if not spans:
+        return out
+    spans.sort(key=lambda t: (t[0], t[0] - t[1]))
+    kept = []
+    last_end = -1
+    for t in spans:
+        if t[0] >= last_end:
+            kept.append(t)
+            last_end = t[1]
+    pending: list[Mention] = []
+    for pos, end, found in kept:
         key = " ".join(found.split())
         readings = [r for r in index.lookup(key) if not r.case_sensitive or r.surface == key]
         if not readings:
             continue
         deferred = False
         if all(r.needs_context for r in readings) and all(r.entity_type == "organisation" for r in readings):
-            # an ambiguous actor name counts only when the article also names the actor
-            # unambiguously (checked once all mentions are known)
-            deferred = True
+            # an ambiguous actor name counts when a member noun follows it ("IS militants")
+            # or when the article also names the actor unambiguously (checked at the end)
+            nxt = norm[end:end + 16].split()
+            deferred = not (nxt and nxt[0].lower().strip(".,;:") in _MEMBER_NOUNS)
         elif all(r.needs_context for r in readings):
             before = norm[max(0, pos - 20):pos].split()
             after = norm[end:end + 20].split()
@@ -120,8 +146,9 @@ def gazetteer_mentions(ctx: ArticleContext, matches: list[str] | None, index: Ga
         if deferred:
             pending.append(out[-1])
     if pending:
-        confirmed = {m.entity_name for m in out if m not in pending}
-        out = [m for m in out if m not in pending or m.entity_name in confirmed]
+        waiting = {id(m) for m in pending}
+        confirmed = {m.entity_name for m in out if id(m) not in waiting}
+        out = [m for m in out if id(m) not in waiting or m.entity_name in confirmed]
     return out
 
 
@@ -179,20 +206,19 @@ _ROLE_WORDS = (
     r"|journalist|correspondent|MP|deputy|general|colonel|mayor|sheikh|president|secretary"
     r"|ambassador|representative|coordinator|politician|activist|resident|senator|cleric"
 )
-_APPOSITION_RE = re.compile(
-    rf"(?<![\w.])({_NAME}),\s+(?:a|an|the)?\s*(?:[\w'-]+\s+){{0,5}}?(?i:{_ROLE_WORDS})\b",
+# Appositions, speech verbs and possessives are found from their anchor (the comma + role,
+# the verb, the "'s"), and the name is then read backwards or forwards from it: scanning
+# for a name at every position of every article would cost far more.
+_APPOSITION_ANCHOR_RE = re.compile(rf",\s+(?:a\s+|an\s+|the\s+)?(?:[\w'-]+\s+){{0,5}}?(?i:{_ROLE_WORDS})\b")
+_SPEECH_ANCHOR_RE = re.compile(
+    r" (?:told|said|added|warned|stated|explained|noted|stressed|confirmed|announced|tweeted|wrote)\b"
 )
-_SPEECH_RE = re.compile(
-    rf"(?<![\w.])({_NAME})\s+(?:told|said|added|warned|stated|explained|noted|stressed|confirmed"
-    rf"|announced|tweeted|wrote)\b"
-)
-_POSSESSIVE_RE = re.compile(rf"\b(?:told|by|with|interviewed)\s+[A-Z][\w ]{{0,30}}?'s\s+({_NAME})")
+_POSSESSIVE_ANCHOR_RE = re.compile(r"\b(?:told|interviewed)\s+[A-Z][\w ]{0,30}?'s\s+")
+_NAME_BEFORE_RE = re.compile(rf"(?<![\w.'-])({_NAME})$")
+# Sentences with a title (vectorised pre-filter in Rust syntax: no look-arounds).
+TITLE_CUE_PATTERN = r"\b(?:" + "|".join(_TITLE_ALTS) + r")"
 _SKIPPABLE = re.compile(r"\s*(?:,\s*)?(?:of\s+the|of|for\s+the|for|to\s+the|at\s+the|at|in\s+the|the)?\s*")
 
-PERSON_CUE_PATTERN = (
-    TITLE_PATTERN.replace("(?<![\\w.])", "\\b").replace("(?![\\w-])", "\\b")
-    + r"|\b(?:told|said|added|warned|stated|explained|noted|stressed|confirmed|announced)\b"
-)
 
 
 @dataclass
@@ -216,13 +242,32 @@ def _clean_tokens(name: str) -> tuple[str, ...] | None:
     return tuple(tokens)
 
 
-def _name_at(ctx: ArticleContext, pos: int, limit: int, gaz_spans: list[tuple[int, int]]) -> _Person | None:
+class _Spans:
+    """Sorted spans with overlap tests by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.end_at = {a: b for a, b in self.spans}
+
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        i = max(0, bisect.bisect_right(self.starts, start) - 2)
+        out = []
+        for a, b in self.spans[i:]:
+            if a >= end:
+                break
+            if b > start:
+                out.append((a, b))
+        return out
+
+
+def _name_at(ctx: ArticleContext, pos: int, limit: int, gaz_spans: _Spans) -> _Person | None:
     """The personal name starting at `pos` (after a title), skipping org/place complements."""
     norm = ctx.norm
     for _ in range(4):
         m = _SKIPPABLE.match(norm, pos)
         p = m.end() if m else pos
-        hit = next((e for s, e in gaz_spans if s == p), None)
+        hit = gaz_spans.end_at.get(p)
         if hit is not None:
             pos = hit
             continue
@@ -238,9 +283,10 @@ def _name_at(ctx: ArticleContext, pos: int, limit: int, gaz_spans: list[tuple[in
     m = _NAME_RE.match(norm, pos)
     if not m or m.end() > limit:
         return None
-    if any(s < m.end() and m.start() < e for s, e in gaz_spans):
+    overlaps = gaz_spans.overlapping(m.start(), m.end())
+    if overlaps:
         # a name never overlaps a gazetteer entity; cut it at the entity
-        cut = min((s for s, e in gaz_spans if s >= m.start() and s < m.end()), default=None)
+        cut = min((s for s, e in overlaps if s >= m.start()), default=None)
         if cut is None or cut <= m.start():
             return None
         text = norm[m.start():cut].rstrip()
@@ -273,28 +319,35 @@ def _key(tokens: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(t.lower() for t in re.split(r"[\s-]+", " ".join(tokens)) if t)
 
 
-def person_mentions(ctx: ArticleContext, candidate_sentences: list[int]) -> list[Mention]:
+def person_mentions(ctx: ArticleContext, title_sentences: list[int]) -> list[Mention]:
     norm = ctx.norm
-    gaz_spans = [(m.start, m.end) for m in ctx.mentions]
+    gaz_spans = _Spans([(m.start, m.end) for m in ctx.mentions])
     found: list[_Person] = []
-    for idx in candidate_sentences:
-        s = ctx.sentences[idx]
-        text_end = s.end
-        for t in _TITLE_RE.finditer(norm, s.start, text_end):
-            person = _name_at(ctx, t.end(), text_end, gaz_spans)
+    for pos in title_sentences:
+        sent = ctx.sentences[pos]
+        for t in _TITLE_RE.finditer(norm, sent.start, sent.end):
+            person = _name_at(ctx, t.end(), sent.end, gaz_spans)
             if person:
                 found.append(person)
-        for rx in (_APPOSITION_RE, _SPEECH_RE, _POSSESSIVE_RE):
-            for m in rx.finditer(norm, s.start, text_end):
-                start = m.start(1)
-                if any(gs <= start < ge for gs, ge in gaz_spans):
-                    continue
-                tokens = _clean_tokens(m.group(1))
-                if not tokens or len(tokens) < 2:
-                    continue
-                if norm[start:start + len(tokens[0])] != tokens[0]:
-                    continue
-                found.append(_Person(start, _span_end(norm, start, tokens), tokens))
+
+    def add(start: int, name: str) -> None:
+        if gaz_spans.overlapping(start, start + 1):
+            return
+        tokens = _clean_tokens(name)
+        if not tokens or len(tokens) < 2 or norm[start:start + len(tokens[0])] != tokens[0]:
+            return
+        found.append(_Person(start, _span_end(norm, start, tokens), tokens))
+
+    for rx in (_APPOSITION_ANCHOR_RE, _SPEECH_ANCHOR_RE):
+        for a in rx.finditer(norm):
+            lo = max(0, a.start() - 70)
+            m = _NAME_BEFORE_RE.search(norm, lo, a.start())
+            if m:
+                add(m.start(1), m.group(1))
+    for a in _POSSESSIVE_ANCHOR_RE.finditer(norm):
+        m = _NAME_RE.match(norm, a.end())
+        if m:
+            add(m.start(), m.group(0))
     if not found:
         return []
     # One mention per span; a longer name covering a shorter one at the same place wins.
@@ -341,11 +394,11 @@ def person_mentions(ctx: ArticleContext, candidate_sentences: list[int]) -> list
             name = resolve_surname(_surname(p.tokens), p.start) or p.tokens[0]
         out.append(Mention(p.start, p.end, ctx.body[p.start:p.end], "person", name))
     # Bare surnames elsewhere in the article.
-    taken = [(m.start, m.end) for m in out] + gaz_spans
+    taken = _Spans([(m.start, m.end) for m in out] + gaz_spans.spans)
     surnames = {s for _, s, _ in fulls}
     for surname in surnames:
         for m in re.finditer(rf"(?<![\w-])(?:al-|el-)?{re.escape(surname)}(?![\w-])", norm):
-            if any(s <= m.start() < e for s, e in taken):
+            if taken.overlapping(m.start(), m.start() + 1):
                 continue
             name = resolve_surname(surname, m.start())
             if name:

@@ -78,7 +78,9 @@ _VAGUE_NUM = (
 # One cardinal expression, precise or conventional; non-capturing, embeddable.
 NUMBER_PATTERN = rf"(?:{_VAGUE_NUM}|{CARDINAL_PATTERN})"
 # Count-less quantity words: a count was stated to exist but not given.
-VAGUE_PATTERN = r"(?:\b(?:several|many|numerous|a\s+few|a\s+number\s+of|a\s+handful\s+of|multiple)\b)"
+VAGUE_PATTERN = (
+    r"(?:\b(?:several|many|numerous|a\s+few|a\s+number\s+of|a\s+handful\s+of|multiple)\b)"
+)
 
 _QUALIFIERS = {
     "at least": "at least", "no fewer than": "at least", "no less than": "at least",
@@ -112,6 +114,7 @@ _RANGE_RE = re.compile(
     rf"(?P<hi>{CARDINAL_PATTERN})",
     re.IGNORECASE,
 )
+_SCALED_RE = re.compile(r"thousand|million|billion|,\d{3}", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[\s,-]+")
 _DIGIT_RE = re.compile(
     r"(?P<n>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(?P<scale>thousand|million|billion))?",
@@ -179,7 +182,7 @@ def _range_values(text: str) -> tuple[int, int] | None:
         return None
     # "14- to 18,000" and "two to three thousand": the scale written once applies to
     # both ends; lift the low end by the largest power of 1000 that keeps it <= high.
-    if lo < hi and (m.group("hy") or re.search(r"thousand|million|billion|,\d{3}", m.group("hi"), re.I)):
+    if lo < hi and (m.group("hy") or _SCALED_RE.search(m.group("hi"))):
         scale = 1
         while lo * scale * 1000 <= hi and scale < 1_000_000_000:
             scale *= 1000

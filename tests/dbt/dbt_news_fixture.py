@@ -4,7 +4,8 @@ The rows are what a careful extractor writes for /work/shared/gold/seed_gold.yam
 incident and cooperation event of the five articles, including the 2 May Salahaddin attack
 told by two articles in different words, and the paragraphs article 002 shares with 004
 (002.near_duplicate_of = 004). Article bodies are built from the evidence sentences so that
-`body[char_start:char_end] == evidence` holds as in the real warehouse.
+`body[char_start:char_end] == evidence` holds as in the real warehouse, and the tables are
+created by `pipeline.warehouse.ensure_schema`, the DDL the pipeline itself uses.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
+
+from pipeline.warehouse import ensure_schema
 
 
 def _hid(*parts: object) -> str:
@@ -206,45 +209,6 @@ MENTIONS = [
     ("000", "Masrour Barzani", "person", "Masrour Barzani", None),
 ]
 
-DDL = """
-create schema if not exists news;
-create table news.articles (
-    article_id varchar primary key, source_file varchar, source varchar, url varchar,
-    headline varchar, dateline varchar, published_at date, published_at_basis varchar,
-    body varchar, near_duplicate_of varchar, language varchar, content_sha256 varchar,
-    char_count integer);
-create table news.sentences (
-    article_id varchar, sentence_idx integer, paragraph_idx integer, char_start integer,
-    char_end integer, text varchar);
-create table news.ingest_log (
-    path varchar, content_sha256 varchar, status varchar, reason varchar, run_id varchar,
-    logged_at timestamp);
-create table news.mentions (
-    article_id varchar, char_start integer, char_end integer, text varchar,
-    entity_type varchar, entity_name varchar, province_code varchar);
-create table news.incident_reports (
-    report_id varchar primary key, article_id varchar, char_start integer, char_end integer,
-    sentence_idx integer, evidence varchar, event_date date, date_precision varchar,
-    event_type varchar, perpetrator varchar, perpetrator_basis varchar, target varchar[],
-    target_type varchar, province_code varchar, location varchar, geo_precision integer,
-    killed integer, wounded integer, kidnapped integer);
-create table news.cooperation_events (
-    report_id varchar primary key, article_id varchar, char_start integer, char_end integer,
-    sentence_idx integer, evidence varchar, event_type varchar, event_date date,
-    date_precision varchar, participants varchar[], organisations varchar[], location varchar,
-    province_code varchar, coordination_room boolean, room_provinces varchar[]);
-create table news.claimed_tallies (
-    report_id varchar primary key, article_id varchar, claimant varchar, medium varchar,
-    attacks integer, period_start date, period_end date, country_code varchar,
-    main_province_code varchar, char_start integer, char_end integer, evidence varchar);
-create table news.quarantine (
-    table_name varchar, record varchar, check_name varchar, reason varchar, run_id varchar);
-create table news.provinces (
-    province_code varchar primary key, province_name varchar, iso_name varchar,
-    kurdistan_region boolean, is_governorate boolean);
-"""
-
-
 def report_id(gold_id: str) -> str:
     """The report_id the fixture gives a gold item (e.g. 'I004-4')."""
     return _hid("report", gold_id)
@@ -262,67 +226,73 @@ def _articles_with_text() -> dict[str, Article]:
     return arts
 
 
+def _insert(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    con.execute(f"insert into news.{table} ({columns}) values ({marks})", list(row.values()))
+
+
 def build_news_fixture(path: Path, *, run_id: str = "fixture-run") -> Path:
     """Create a DuckDB file at `path` holding the `news` schema with the gold-modelled rows."""
     arts = _articles_with_text()
     by_file = {a.file: a for a in arts.values()}
+    logged_at = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
     con = duckdb.connect(str(path))
     try:
-        con.execute(DDL)
-        con.executemany(
-            "insert into news.provinces values (?, ?, ?, ?, ?)", PROVINCES)
+        ensure_schema(con)
+        for code, name, iso_name, kurdistan, governorate in PROVINCES:
+            _insert(con, "provinces", dict(province_code=code, province_name=name, iso_name=iso_name,
+                                           kurdistan_region=kurdistan, is_governorate=governorate))
         for a in arts.values():
             body = a.body
-            dup = by_file[a.near_duplicate_of].article_id if a.near_duplicate_of else None
             sha = hashlib.sha256(body.encode()).hexdigest()
-            con.execute(
-                "insert into news.articles values (?, ?, ?, null, ?, null, ?, ?, ?, ?, 'en', ?, ?)",
-                [a.article_id, a.file, a.source, a.headline, a.published_at, a.basis, body, dup, sha, len(body)])
-            con.execute("insert into news.ingest_log values (?, ?, 'loaded', null, ?, ?)",
-                        [a.file, sha, run_id, datetime(2026, 1, 1, 12, 0)])
+            _insert(con, "articles", dict(
+                article_id=a.article_id, source_file=a.file, source=a.source, headline=a.headline,
+                published_at=a.published_at, published_at_basis=a.basis, body=body,
+                near_duplicate_of=by_file[a.near_duplicate_of].article_id if a.near_duplicate_of else None,
+                language="en", content_sha256=sha, char_count=len(body)))
+            _insert(con, "ingest_log", dict(path=a.file, content_sha256=sha, status="loaded",
+                                            article_id=a.article_id, run_id=run_id, logged_at=logged_at))
             for idx, sentence in enumerate(a.sentences):
                 _, start, end = a.span(sentence)
                 assert body[start:end] == sentence
-                con.execute("insert into news.sentences values (?, ?, ?, ?, ?, ?)",
-                            [a.article_id, idx, idx, start, end, sentence])
-        con.execute("insert into news.ingest_log values ('005_broken.txt', ?, 'quarantined', "
-                    "'not decodable as UTF-8, cp1252 or latin-1', ?, ?)",
-                    [_hid("broken"), run_id, datetime(2026, 1, 1, 12, 0)])
+                _insert(con, "sentences", dict(article_id=a.article_id, sentence_idx=idx, paragraph_idx=idx,
+                                               char_start=start, char_end=end, text=sentence))
+        _insert(con, "ingest_log", dict(path="005_broken.txt", content_sha256=_hid("broken"),
+                                        status="quarantined", reason="not decodable as UTF-8, cp1252 or latin-1",
+                                        run_id=run_id, logged_at=logged_at))
         for gold_id, key, sentence, f in INCIDENTS:
             a = arts[key]
             idx, start, end = a.span(sentence)
-            con.execute(
-                """insert into news.incident_reports values
-                   (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [report_id(gold_id), a.article_id, start, end, idx, sentence, f["event_date"],
-                 f["date_precision"], f["event_type"], f["perpetrator"], f["perpetrator_basis"],
-                 f["target"], f["target_type"], f["province_code"], f["location"], f["geo_precision"],
-                 f.get("killed"), f.get("wounded"), f.get("kidnapped")])
+            # the pipeline stores several targets as one '; '-joined string
+            _insert(con, "incident_reports", dict(
+                report_id=report_id(gold_id), article_id=a.article_id, char_start=start, char_end=end,
+                sentence_idx=idx, evidence=sentence, **{k: v for k, v in f.items() if k != "target"},
+                target="; ".join(f["target"]) or None))
         for gold_id, key, sentence, f in COOPERATION:
             a = arts[key]
             idx, start, end = a.span(sentence)
-            con.execute(
-                "insert into news.cooperation_events values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [report_id(gold_id), a.article_id, start, end, idx, sentence, f["event_type"],
-                 f["event_date"], f["date_precision"], f["participants"], f["organisations"],
-                 f["location"], f["province_code"], f["coordination_room"], f["room_provinces"]])
+            _insert(con, "cooperation_events", dict(
+                report_id=report_id(gold_id), article_id=a.article_id, char_start=start, char_end=end,
+                sentence_idx=idx, evidence=sentence, **f))
         for gold_id, key, sentence, f in TALLIES:
             a = arts[key]
             _, start, end = a.span(sentence)
-            con.execute(
-                "insert into news.claimed_tallies values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [report_id(gold_id), a.article_id, f["claimant"], f["medium"], f["attacks"],
-                 f["period_start"], f["period_end"], f["country_code"], f["main_province_code"],
-                 start, end, sentence])
+            _insert(con, "claimed_tallies", dict(
+                report_id=report_id(gold_id), article_id=a.article_id, char_start=start, char_end=end,
+                evidence=sentence, **f))
         for key, name, etype, surface, province in MENTIONS:
             a = arts[key]
             start = a.body.index(surface)
-            con.execute("insert into news.mentions values (?, ?, ?, ?, ?, ?, ?)",
-                        [a.article_id, start, start + len(surface), surface, etype, name, province])
-        con.execute(
-            "insert into news.quarantine values ('incident_reports', ?, 'killed_non_negative', "
-            "'killed must be >= 0', ?)",
-            [json.dumps({"report_id": _hid("bad"), "killed": -1}), run_id])
+            idx = next(i for i, s in enumerate(a.sentences) if surface in s)
+            _insert(con, "mentions", dict(
+                mention_id=_hid(a.article_id, "mention", start, start + len(surface), etype),
+                article_id=a.article_id, sentence_idx=idx, char_start=start, char_end=start + len(surface),
+                text=surface, entity_type=etype, entity_name=name, province_code=province,
+                place_type="governorate" if province and name != "Khanaqin" else ("district" if province else None)))
+        _insert(con, "quarantine", dict(
+            table_name="incident_reports", record=json.dumps({"report_id": _hid("bad"), "killed": -1}),
+            check_name="killed_non_negative", reason="killed must be >= 0", run_id=run_id))
     finally:
         con.close()
     return path

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 import yaml
 
-from dbt_news_fixture import PROVINCES, article_id, build_news_fixture, report_id
+from tests.dbt.dbt_news_fixture import PROVINCES, article_id, build_news_fixture, report_id
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = REPO / "dbt_project"

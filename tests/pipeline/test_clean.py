@@ -305,3 +305,38 @@ def test_split_any_text_offsets_hold(text):
         assert prev <= s < e <= len(text)
         assert text[s:e].strip() == text[s:e]
         prev = e
+
+
+@pytest.mark.parametrize(
+    ("opening", "dateline", "hint"),
+    [
+        ("BAGHDAD, July 20 (Reuters) - ", "BAGHDAD, July 20 (Reuters)", "Reuters"),
+        ("BAGHDAD, Jan. 5 (Xinhua) -- ", "BAGHDAD, Jan. 5 (Xinhua)", "Xinhua"),
+        ("MOSUL, Iraq — ", "MOSUL, Iraq", None),
+        ("Baghdad (AFP) - ", "Baghdad (AFP)", "AFP"),
+        ("DUHOK, Kurdistan Region (Rudaw) – ", "DUHOK, Kurdistan Region (Rudaw)", "Rudaw"),
+        ("HIT — ", "HIT", None),
+        ("ISIS – ", None, None),  # an acronym and a dash open a sentence, not a dateline
+        ("Iraq – ", None, None),
+    ],
+)
+def test_datelines(opening, dateline, hint):
+    c = clean_article("Some headline here\n\n" + opening + "Militants attacked a checkpoint on Monday, officials said.")
+    assert (c.dateline, c.source_hint) == (dateline, hint)
+    if dateline:
+        assert c.body == "Militants attacked a checkpoint on Monday, officials said."
+    else:
+        assert c.body.startswith(opening.strip())
+
+
+def test_standfirst_without_dateline_needs_a_near_verbatim_repeat():
+    # Two paragraphs of the same shape about different events are both kept.
+    raw = (
+        "Headline\n\nIn November, a delegation from the Iraqi Ministry of Defense arrived in Erbil to meet "
+        "with officials from the Ministry of Peshmerga.\n\nOn Sunday, a delegation from the Iraqi Ministry of "
+        "Defense arrived in Baghdad to meet with officials from the Ministry of Peshmerga."
+    )
+    assert len(clean_article(raw).body.split("\n\n")) == 2
+    repeated = "Headline\n\nISIS militants attacked a village in Khanaqin on Monday night.\n\n" \
+               "ISIS militants attacked a village in Khanaqin on Monday night, officials said."
+    assert clean_article(repeated).body == "ISIS militants attacked a village in Khanaqin on Monday night, officials said."

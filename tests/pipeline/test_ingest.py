@@ -295,3 +295,17 @@ def test_known_paragraphs_as_the_warehouse_reads_them(tmp_path):
         second_dir, run_id="r2", known_article_ids=set(first.articles["article_id"]), known_paragraphs=stored, now=NOW
     )
     assert second.articles["near_duplicate_of"].to_list() == first.articles["article_id"].to_list()
+
+
+def test_saved_web_page_with_a_txt_name_is_read_as_html(tmp_path):
+    landing = tmp_path / "l"
+    landing.mkdir()
+    (landing / "page.txt").write_text(
+        "<!DOCTYPE html><html><head><title>Mortar attack hits Tuz Khurmatu</title></head><body><article>"
+        "<h1>Mortar attack hits Tuz Khurmatu</h1><p>Three mortar rounds struck a residential area of Tuz "
+        "Khurmatu on Tuesday evening, wounding two civilians, local officials said.</p></article></body></html>"
+    )
+    b = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    row = b.articles.row(0, named=True)
+    assert row["headline"] == "Mortar attack hits Tuz Khurmatu"
+    assert "<" not in row["body"] and row["body"].startswith("Three mortar rounds")

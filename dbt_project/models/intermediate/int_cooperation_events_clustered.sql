@@ -29,6 +29,7 @@ candidate_pairs as (
                 >= len(list_distinct(list_concat(a.organisations, b.organisations)))
             as similar_organisations,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
+        a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
         a.period_start is not null and b.period_start is not null as both_dated,
         (a.period_start <= b.period_start and a.period_end >= b.period_end)
@@ -47,11 +48,26 @@ matched_pairs as (
             when across_articles and same_text and province_compatible
                 then 'same_evidence_text'
             when other_sentence and province_compatible and both_dated
-                and ((both_day and same_date) or (not both_day and periods_nest))
                 and (shared_participant or similar_organisations or same_location)
-                then 'same_event_attributes'
+                then case
+                    when same_precision and same_date then 'same_period'
+                    when not same_precision and periods_nest then 'period_contains'
+                end
         end as match_rule
     from candidate_pairs
+),
+
+strong_edges as (
+    select report_a as report_id, report_b as linked_report_id
+    from matched_pairs where match_rule in ('same_evidence_text', 'same_period')
+    union all
+    select report_b, report_a
+    from matched_pairs where match_rule in ('same_evidence_text', 'same_period')
+),
+
+weak_pairs as (
+    select report_a, report_b
+    from matched_pairs where match_rule = 'period_contains'
 ),
 
 edges as (
@@ -62,19 +78,7 @@ edges as (
     from matched_pairs where match_rule is not null
 ),
 
-reach (report_id, reachable_report_id) as (
-    select report_id, report_id from reports
-    union
-    select reach.report_id, edges.linked_report_id
-    from reach
-    inner join edges on edges.report_id = reach.reachable_report_id
-),
-
-clusters as (
-    select report_id, min(reachable_report_id) as cluster_root_report_id
-    from reach
-    group by report_id
-),
+{{ resolve_clusters() }},
 
 links as (
     select
@@ -109,5 +113,5 @@ select
     coalesce(l.linked_report_ids, cast([] as varchar[])) as linked_report_ids,
     coalesce(l.match_rules, cast([] as varchar[])) as match_rules
 from reports as r
-inner join clusters as c using (report_id)
+inner join final_clusters as c using (report_id)
 left join links as l using (report_id)

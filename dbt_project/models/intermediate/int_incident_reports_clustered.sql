@@ -12,8 +12,21 @@ with recursive reports as (
     left join {{ ref('stg_news__articles') }} as a using (article_id)
 ),
 
+-- blocking: a pair can only match on the same province or on the same evidence text; two
+-- equi-joins instead of one OR-join keep this a hash join on large inputs
+pair_keys as (
+    select a.report_id as report_a, b.report_id as report_b
+    from reports as a
+    inner join reports as b
+        on a.province_code = b.province_code and a.report_id < b.report_id
+    union
+    select a.report_id, b.report_id
+    from reports as a
+    inner join reports as b
+        on a.evidence_normalised = b.evidence_normalised and a.report_id < b.report_id
+),
+
 candidate_pairs as (
-    -- blocking: a pair can only match on the same province or on the same evidence text
     select
         a.report_id as report_a,
         b.report_id as report_b,
@@ -34,15 +47,15 @@ candidate_pairs as (
             or coalesce(a.wounded = b.wounded, false)
             or coalesce(a.kidnapped = b.kidnapped, false) as a_count_agrees,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
+        a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
         abs(a.event_date - b.event_date) = 1 as one_day_apart,
         a.period_start is not null and b.period_start is not null as both_dated,
         (a.period_start <= b.period_start and a.period_end >= b.period_end)
             or (b.period_start <= a.period_start and b.period_end >= a.period_end) as periods_nest
-    from reports as a
-    inner join reports as b
-        on a.report_id < b.report_id
-        and (a.province_code = b.province_code or a.evidence_normalised = b.evidence_normalised)
+    from pair_keys as k
+    inner join reports as a on a.report_id = k.report_a
+    inner join reports as b on b.report_id = k.report_b
 ),
 
 matched_pairs as (
@@ -53,17 +66,31 @@ matched_pairs as (
             when across_articles and same_text and same_family and province_compatible
                 and counts_compatible
                 then 'same_evidence_text'
-            when same_province and same_family and counts_compatible
+            when same_province and same_family and counts_compatible and both_dated
                 and (across_articles or (other_sentence_same_article and same_type and location_not_distinct))
-                and both_dated
-                and (
-                    (both_day and same_date)
-                    or (both_day and one_day_apart and a_count_agrees)
-                    or (not both_day and periods_nest and (a_count_agrees or same_location))
-                )
-                then 'same_incident_attributes'
+                then case
+                    when both_day and same_date then 'same_day'
+                    when both_day and one_day_apart and a_count_agrees then 'adjacent_day_same_toll'
+                    when not both_day and same_precision and same_date and (a_count_agrees or same_location)
+                        then 'same_period'
+                    when not same_precision and periods_nest and (a_count_agrees or same_location)
+                        then 'period_contains'
+                end
         end as match_rule
     from candidate_pairs
+),
+
+strong_edges as (
+    select report_a as report_id, report_b as linked_report_id
+    from matched_pairs where match_rule in ('same_evidence_text', 'same_day', 'adjacent_day_same_toll', 'same_period')
+    union all
+    select report_b, report_a
+    from matched_pairs where match_rule in ('same_evidence_text', 'same_day', 'adjacent_day_same_toll', 'same_period')
+),
+
+weak_pairs as (
+    select report_a, report_b
+    from matched_pairs where match_rule = 'period_contains'
 ),
 
 edges as (
@@ -74,20 +101,7 @@ edges as (
     from matched_pairs where match_rule is not null
 ),
 
--- connected components: every report reaches its whole cluster through the edges
-reach (report_id, reachable_report_id) as (
-    select report_id, report_id from reports
-    union
-    select reach.report_id, edges.linked_report_id
-    from reach
-    inner join edges on edges.report_id = reach.reachable_report_id
-),
-
-clusters as (
-    select report_id, min(reachable_report_id) as cluster_root_report_id
-    from reach
-    group by report_id
-),
+{{ resolve_clusters() }},
 
 links as (
     select
@@ -128,5 +142,5 @@ select
     coalesce(l.linked_report_ids, cast([] as varchar[])) as linked_report_ids,
     coalesce(l.match_rules, cast([] as varchar[])) as match_rules
 from reports as r
-inner join clusters as c using (report_id)
+inner join final_clusters as c using (report_id)
 left join links as l using (report_id)

@@ -115,6 +115,82 @@ def test_constructions(text, expected):
     assert kwk(text) == expected
 
 
+# GTD summaries and wire copy: subordinate clauses, asides, appositions, partitives.
+REPORT_SENTENCES = [
+    ("Assailants attacked a Popular Mobilization Forces (PMF) checkpoint in Tarmiyah district, Baghdad governorate, Iraq. At least one PMF member was killed and two others were wounded in the attack.", (1,2,None)),
+    ("An explosive device detonated targeting a vehicle carrying Sahwa members in Baiji, Saladin governorate, Iraq. Three people were killed and one person was injured in the blast.", (3,1,None)),
+    ("Assailants abducted 15 civilians from Hawija district, Kirkuk governorate, Iraq.", (None,None,15)),
+    ("A suicide bomber detonated an explosives-laden belt at a mosque in Baghdad city. At least 27 people, including the assailant, were killed and 54 others were wounded.", (27,54,None)),
+    ("The victims included four children.", (None,None,None)),
+    ("Two civilians were killed and seven others injured when a bomb went off.", (2,7,None)),
+    ("The bodies of two kidnapped shepherds were found in Tuz Khurmatu.", (2,None,None)),
+    ("ISIS militants beheaded a man accused of spying.", (1,None,None)),
+    ("A sniper shot and killed a soldier at a checkpoint.", (1,None,None)),
+    ("Two soldiers were shot dead by unknown gunmen.", (2,None,None)),
+    ("Four members of one family were killed when militants stormed their home.", (4,None,None)),
+    ("The Peshmerga said one of its fighters was killed and three were wounded.", (1,3,None)),
+    ("One soldier was killed and three others sustained injuries.", (1,3,None)),
+    ("Security sources said eight ISIS militants were killed in the airstrike.", (8,None,None)),
+    ("An ISIS attack killed a PMF fighter and injured two others on Monday night.", (1,2,None)),
+    ("A roadside bomb exploded near an army patrol, injuring three soldiers.", (None,3,None)),
+    ("The explosion resulted in the death of two soldiers and the injury of four others.", (2,4,None)),
+    ("The attack left one soldier dead.", (1,None,None)),
+    ("Two farmers were killed by a landmine left over from the war.", (2,None,None)),
+    ("Militants killed the mukhtar of the village.", (1,None,None)),
+    ("Gunmen killed an army officer and his driver.", (2,None,None)),
+    ("Three soldiers were wounded, one of them seriously.", (None,3,None)),
+    ("An Iraqi soldier was killed and another was wounded.", (1,1,None)),
+    ("The clashes left 12 militants dead.", (12,None,None)),
+    ("Five ISIS members were arrested and two were killed.", (2,None,None)),
+    ("Coalition airstrikes killed 14 ISIS militants in the Hamrin mountains.", (14,None,None)),
+    ("An IED killed two and wounded eight.", (2,8,None)),
+    ("A Katyusha rocket struck the base, causing no casualties.", (0,0,None)),
+    ("There were no casualties.", (0,0,None)),
+    ("ISIS kidnapped 20 people in the attack and killed five of them.", (5,None,20)),
+    ("Gunmen kidnapped and killed a shepherd.", (1,None,None)),
+    ("A suicide bomber blew himself up, killing 12 people.", (12,None,None)),
+    ("Two people died and five were wounded in the attack.", (2,5,None)),
+    ("More than a dozen people were wounded.", (None,12,None)),
+    ("Dozens were killed or wounded.", (None,None,None)),
+    ("Nine Iraqi soldiers lost their lives in the ambush.", (9,None,None)),
+    ("The attack claimed the lives of three policemen.", (3,None,None)),
+    ("ISIS militants killed 11 people, including six members of the Iraqi security forces.", (11,None,None)),
+    ("The number of dead rose to 35.", (None,None,None)),
+    ("The death toll from the bombing has risen to 35.", (35,None,None)),
+    ("In 2017, more than 5,000 fighters of the group were killed, officials said.", (5000,None,None)),
+    ("ISIS killed 1,700 cadets at Camp Speicher in June 2014.", (1700,None,None)),
+    ("The group has lost 80 percent of its fighters.", (None,None,None)),
+    ("Over the past two weeks, three soldiers have been killed.", (3,None,None)),
+    ("Within 24 hours, four civilians were wounded.", (None,4,None)),
+    ("The 2 soldiers killed on Monday were buried.", (2,None,None)),
+    ("ISIS carried out 28 attacks, killing 13 people.", (13,None,None)),
+    ("At 9 pm two policemen were wounded.", (None,2,None)),
+    ("The attack on Route 1 wounded three.", (None,3,None)),
+    ("Two years ago, ISIS killed 40 people in the same village.", (40,None,None)),
+    ("Three days after the attack, the wounded soldier died.", (1,None,None)),
+    ("He told reporters that five people had been killed.", (5,None,None)),
+    ("Police said 3 of the wounded were in critical condition.", (None,None,None)),
+    ("A 20-year-old man was shot dead.", (1,None,None)),
+    ("Twenty-two people were injured.", (None,22,None)),
+    ("Up to 30 people may have been killed.", (30,None,None)),
+    ("One hundred and fifty people were killed.", (150,None,None)),
+    ("The blast killed between 10 and 15 people.", (10,None,None)),
+    ("Some 200 families fled after militants killed a tribal elder.", (1,None,None)),
+    ("Iraq has 18 provinces and 3 were attacked.", (None,None,None)),
+    ("Militants wounded Colonel Ahmed Hassan, the police chief.", (None,1,None)),
+    ("The 5th Brigade lost two soldiers.", (None,None,None)),
+    ("ISIS killed at least 9 people and kidnapped 6 others in two villages.", (9,None,6)),
+    ("Five rockets hit the base, wounding one US contractor.", (None,1,None)),
+    ("No one claimed responsibility for the attack, which killed 4.", (4,None,None)),
+    ("They killed him.", (1,None,None)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), REPORT_SENTENCES)
+def test_report_sentences(text, expected):
+    assert kwk(text) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [

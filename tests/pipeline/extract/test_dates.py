@@ -85,6 +85,12 @@ SUN_NEW_YEAR = D(2021, 1, 3)  # Sunday of ISO week 53 of 2020
         ("20 July 2020", WED, (D(2020, 7, 20), None, "day", "past")),
         ("the 20th of July", WED, (D(2020, 7, 20), None, "day", "past")),
         ("2020-07-20", WED, (D(2020, 7, 20), None, "day", "past")),
+        ("2020/07/20", WED, (D(2020, 7, 20), None, "day", "past")),
+        ("in July of 2020", WED, (D(2020, 7, 1), None, "month", "past")),
+        ("Monday, July 20", WED, (D(2020, 7, 20), None, "day", "past")),
+        ("Thursday 16 July", WED, (D(2020, 7, 16), None, "day", "past")),
+        ("On Sunday, May 3, 2020, militants attacked", WED, (D(2020, 5, 3), None, "day", "past")),
+        ("The meeting was scheduled to take place on Saturday", WED, (D(2020, 7, 25), None, "day", "past")),
         ("Sept. 3", WED, (D(2019, 9, 3), None, "day", "past")),
         # numeric: a part above 12 decides; else the reading closest before publication
         ("13/05/2020", WED, (D(2020, 5, 13), None, "day", "past")),
@@ -101,6 +107,8 @@ SUN_NEW_YEAR = D(2021, 1, 3)  # Sunday of ISO week 53 of 2020
         ("between July 16 and 22", WED, (D(2020, 7, 16), D(2020, 7, 22), "day", "past")),
         ("from 9 to 15 July", WED, (D(2020, 7, 9), D(2020, 7, 15), "day", "past")),
         ("14-16 Feb", FRI, (D(2020, 2, 14), D(2020, 2, 16), "day", "past")),
+        ("July 16-22", WED, (D(2020, 7, 16), D(2020, 7, 22), "day", "past")),
+        ("2014–16", WED, (D(2014, 1, 1), D(2016, 1, 1), "year", "background")),
         ("from December 30 to January 2", D(2021, 1, 5), (D(2020, 12, 30), D(2021, 1, 2), "day", "past")),
         # years and history
         ("last year", SUN_NEW_YEAR, (D(2020, 1, 1), None, "year", "past")),
@@ -185,6 +193,21 @@ def test_absolute_without_publication_still_resolves(text, expected):
 )
 def test_not_dates(text):
     assert [m for m in find_dates(text, WED) if m.date is not None] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # without "between"/"from" or a dash, "and" joins two mentions, not a range
+        ("on July 16 and 22 people were killed", [("July 16", D(2020, 7, 16))]),
+        ("in 2014 and 2016", [("2014", D(2014, 1, 1)), ("2016", D(2016, 1, 1))]),
+        ("in late 2017 and early 2019 respectively",
+         [("late 2017", D(2017, 1, 1)), ("early 2019", D(2019, 1, 1))]),
+        ("Monday and July 20", [("Monday", D(2020, 7, 27)), ("July 20", D(2020, 7, 20))]),
+    ],
+)
+def test_several_mentions(text, expected):
+    assert [(m.text, m.date) for m in find_dates(text, WED)] == expected
 
 
 def test_reporting_and_title_dates_do_not_govern():
