@@ -344,8 +344,12 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
     An unbalanced opening quote runs to the end of the text (quotes that span sentences).
     """
-    spans = []
-    pos = [i for i, ch in enumerate(text) if ch == '"']
+    spans: list[tuple[int, int]] = []
+    pos = []
+    i = text.find('"')
+    while i >= 0:
+        pos.append(i)
+        i = text.find('"', i + 1)
     for i in range(0, len(pos), 2):
         start = pos[i]
         end = pos[i + 1] + 1 if i + 1 < len(pos) else len(text)

@@ -177,7 +177,8 @@ _VICTIMS: list[tuple[re.Pattern[str], str, str]] = [
          "Iraqi Security Forces", "military"),
         (r"\b(?:civilians?|villagers?|residents?|people|shepherds?|farmers?|children|child|boys?|girls?|wom[ae]n"
          r"|famil(?:y|ies)|worshipp?ers|pilgrims|passers-?by|students?|workers?|villages?|houses?|homes?|market"
-         r"|motorists|drivers?|tribesm[ae]n|a man|men|crowd|caf[eé]|restaurant|wedding|funeral|mourners)\b",
+         r"|motorists|drivers?|tribesm[ae]n|tribal (?:leaders?|sheikhs?|elders?|chiefs?)|a man|men|crowd|caf[eé]"
+         r"|restaurant|wedding|funeral|mourners|fishermen|hunters|truffle (?:hunters|pickers))\b",
          "civilians", "civilians"),
         (r"\b(?:mukhtars?|mayors?|officials?|governor|judges?|council(?: members?)?|candidates?|lawmakers?"
          r"|government (?:employees?|buildings?|offices?|headquarters)|directorate|municipal\w*)\b",
@@ -271,6 +272,8 @@ def find_triggers(text: str) -> list[_Trigger]:
                 continue
             if lw in ("air",):
                 continue
+            if re.search(r"\bhad\s+(?:been\s+)?$", text[max(0, m.start() - 12):m.start()]):
+                continue  # "a shepherd they had abducted days earlier": background to the clause
             found.append(_Trigger(m.start(), m.end(), etype, _is_anaphoric(text, m.start()),
                                   lw.endswith("ing") and etype not in ("bombing", "suicide_bombing")))
     found.sort(key=lambda t: (t.start, -t.end))
@@ -324,7 +327,7 @@ def _actor_target_type(index: GazIndex, canonical: str) -> str:
     return "unknown"
 
 
-def _place_of(ctx: ArticleContext, places: list[Mention], text_lookup, extra_locs=()) -> tuple[str | None, str | None, int | None]:
+def _place_of(ctx: ArticleContext, places: list[Mention], extra_locs=()) -> tuple[str | None, str | None, int | None]:
     """(province_code, location, geo_precision) from the place mentions of a span."""
     norm = ctx.norm
     govs: list[Mention] = []
@@ -354,10 +357,9 @@ def _place_of(ctx: ArticleContext, places: list[Mention], text_lookup, extra_loc
     if chosen is not None:
         rank, _, m, reference = chosen
         code = m.governorate
-        if gov_codes and (code is None or code not in gov_codes):
-            codes = ctx_place_codes(m)
-            if len(gov_codes) == 1 and (code is None or not (set(codes) & gov_codes)):
-                code = next(iter(gov_codes))
+        if len(gov_codes) == 1 and code not in gov_codes:
+            # an explicit governorate beats a place name that may exist in several provinces
+            code = next(iter(gov_codes))
         before = norm[max(0, m.start - 12):m.start].lower()
         directional = bool(re.search(r"(?:northern|southern|eastern|western|central|rural|outskirts of)\s+$", before))
         if reference or directional or rank >= 2:
@@ -369,8 +371,6 @@ def _place_of(ctx: ArticleContext, places: list[Mention], text_lookup, extra_loc
                          norm[m.end:m.end + 16], re.IGNORECASE)
         if after:
             location = ctx.body[m.start:m.end + after.end()]
-        if extra_locs and geo == 2 and not reference:
-            pass
         return code, location, geo
     if extra_locs:
         loc, geo = extra_locs[0]
@@ -389,10 +389,6 @@ def _place_of(ctx: ArticleContext, places: list[Mention], text_lookup, extra_loc
             location = ctx.body[g.start - len(before.group(1)):g.start] + location
         return code, location, 3
     return None, None, None
-
-
-def ctx_place_codes(m: Mention) -> tuple[str, ...]:
-    return (m.province_code,) if m.province_code else ()
 
 
 _UNKNOWN_PLACE_RE = re.compile(
@@ -507,7 +503,7 @@ def _perpetrator_from(ctx: ArticleContext, index: GazIndex, start: int, end: int
 
 
 def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: Mention | None,
-             perp_end: int, trig_abs: int) -> list[tuple[str, str]]:
+             perp_end: int, trig_abs: int, perp_name: str | None = None) -> list[tuple[str, str]]:
     norm = ctx.norm
     found: list[tuple[int, str, str]] = []
     actors = _actors_in(ctx, start, end)
@@ -520,8 +516,10 @@ def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: M
             if not _PASSIVE_RE.search(norm[a.end:min(end, a.end + 60)]):
                 continue
         lead = norm[max(start, a.start - 40):a.start]
-        if re.search(r"\b(?:claimed|attributed|blamed|according to|(?<!held )(?<!controlled )(?<!manned )by|accused"
-                     r"|suspected)\b[^,.]*$", lead, re.IGNORECASE):
+        if re.search(r"\b(?:claimed|attributed|blamed|according to|(?<!held )(?<!controlled )(?<!manned )by|accused)"
+                     r"\b[^,.]*$", lead, re.IGNORECASE):
+            continue
+        if perp_name is not None and a.entity_name == perp_name:
             continue
         found.append((a.start, a.entity_name, _actor_target_type(index, a.entity_name)))
         org_spans.append((a.start, a.end))
@@ -573,8 +571,6 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
         new_here: list[Incident] = []
         for a, b, own in groups:
             valid = [t for t in own if not _excluded(text[a:b], t, a, quotes, text)]
-            if not own:
-                continue
             if not valid:
                 continue
             etype = min((t.event_type for t in valid), key=PRIORITY.index)
@@ -604,9 +600,6 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
                                         casualty_fn)
                     if inc is not None:
                         new_here.append(inc)
-        elif not new_here and strong and last is not None and s.idx - last_sentence <= 2:
-            # strong triggers that were all excluded: nothing; anaphoric-only handled above
-            pass
         for inc in new_here:
             inc.ordinal = len(incidents)
             incidents.append(inc)
@@ -618,13 +611,12 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
             prev = [x for x in ctx.sentences if x.idx == inc.sentence_idx - 1 and x.paragraph_idx == inc.paragraph_idx]
             if prev:
                 p = prev[0]
-                code, loc, geo = _place_of(ctx, ctx.mentions_in(p.start, p.end, "place"), None)
+                code, loc, geo = _place_of(ctx, ctx.mentions_in(p.start, p.end, "place"))
                 if code is not None:
                     inc.province_code, inc.location, inc.geo_precision = code, loc, geo
         if inc.perpetrator_rank == 0 and not inc.no_claim and inc.event_type not in ("security_operation", "airstrike"):
             target_names = {t for t, _ in inc.targets}
-            prior = [m for m in militant_mentions if m.start < inc.span[1] and m.entity_name not in target_names
-                     and not (inc.span[0] <= m.start < inc.span[1] and not inc.generic_perp and False)]
+            prior = [m for m in militant_mentions if m.start < inc.span[1] and m.entity_name not in target_names]
             if prior:
                 inc.perpetrator = prior[-1].entity_name
                 inc.perpetrator_basis = "attributed"
@@ -692,7 +684,7 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
             pass
         if sm is not None:
             perp_end = sm.end()
-    targets = _targets(ctx, index, abs_a, abs_b, perp_m, perp_end, trig_abs)
+    targets = _targets(ctx, index, abs_a, abs_b, perp_m, perp_end, trig_abs, perp)
     if state_subject and (etype == "security_operation" or (
             etype in ("armed_assault", "bombing", "arson", "execution") and targets and targets[0][1] == "militants")):
         etype = "security_operation"
@@ -709,6 +701,7 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
         for rx, name in _AIR_ACTORS:
             if rx.search(clause):
                 perp, basis = name, "stated"
+                targets = [t for t in targets if t[0] != name]
                 break
     counts = casualty_fn(clause)
     if etype == "armed_assault" and targets and targets[0][1] == "government" and counts.killed in (1, 2) \
@@ -719,7 +712,7 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
     if not places:
         places = ctx.mentions_in(s.start, s.end, "place")
     extra = unknown_places(ctx, abs_a, abs_b, places)
-    code, loc, geo = _place_of(ctx, places, None, extra)
+    code, loc, geo = _place_of(ctx, places, extra)
     inc = Incident(
         article_id=ctx.article_id, sentence_idx=s.idx, paragraph_idx=s.paragraph_idx,
         char_start=s.start, char_end=s.end, span=(abs_a, abs_b), event_type=etype,
@@ -755,5 +748,5 @@ def _attach(ctx: ArticleContext, index: GazIndex, inc: Incident, s, casualty_fn)
         inc.targets = _targets(ctx, index, s.start, s.end, perp_m, s.start, s.start)
     if inc.province_code is None and inc.location is None:
         places = ctx.mentions_in(s.start, s.end, "place")
-        code, loc, geo = _place_of(ctx, places, None, unknown_places(ctx, s.start, s.end, places))
+        code, loc, geo = _place_of(ctx, places, unknown_places(ctx, s.start, s.end, places))
         inc.province_code, inc.location, inc.geo_precision = code, loc, geo

@@ -275,9 +275,6 @@ def _name_at(ctx: ArticleContext, pos: int, limit: int, gaz_spans: _Spans) -> _P
         if t:
             pos = t.end()
             continue
-        if p != pos and norm[pos:p].strip(" ,") not in ("",):
-            # only complements introduced by of/for/to may be skipped, and only for gazetteer names
-            pass
         pos = p
         break
     m = _NAME_RE.match(norm, pos)
@@ -296,9 +293,7 @@ def _name_at(ctx: ArticleContext, pos: int, limit: int, gaz_spans: _Spans) -> _P
     if not tokens:
         return None
     start = m.start()
-    end = start + len(" ".join(tokens)) if text.startswith(" ".join(tokens)) else start + len(text)
-    # recompute end on the real text (tokens may be separated by several spaces)
-    end = _span_end(norm, start, tokens)
+    end = _span_end(norm, start, tokens)  # tokens may be separated by several spaces
     return _Person(start, end, tokens)
 
 

@@ -107,6 +107,11 @@ def test_salahaddin_attack_told_by_two_articles_is_one_incident(con):
     assert (etype, perp) == ("armed_assault", "ISIS")
 
 
+def test_targets_joined_by_the_pipeline_become_a_list(con):
+    rows = _rows(con, "select target, target_type from marts.incidents where location = 'Khanaqin'")
+    assert rows == [(["Iraqi Army", "Peshmerga", "civilians"], "military")]
+
+
 def test_incident_evidence_points_into_the_article_body(con):
     mismatches = _rows(con, """
         select i.incident_id

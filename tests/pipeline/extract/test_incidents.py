@@ -1,0 +1,194 @@
+"""Incident grammar on short, GTD/ACLED-style incident descriptions across Iraq's provinces.
+
+Each text tells one incident: follow-up sentences (casualties, claims, attributions) attach to
+it. Expected values are what the text states; a count the text does not give is None.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.extract import extract_texts
+
+U = "unknown"
+
+# (text, published, expected fields)
+ONE_INCIDENT = [
+    ("08/03/2016: An explosive device detonated near a market in Baqubah city, Diyala governorate, Iraq. "
+     "Three civilians were killed and nine others were injured in the blast. No group claimed responsibility "
+     "for the incident.", date(2016, 8, 4),
+     dict(event_type="bombing", perpetrator=U, province_code="IQ-DI", killed=3, wounded=9, event_date=date(2016, 8, 3))),
+    ("On 14 March 2019, IS militants opened fire on a Popular Mobilization Forces checkpoint near Shirqat "
+     "(Salah al-Din). Two PMF members were killed.", date(2019, 3, 15),
+     dict(event_type="armed_assault", perpetrator="ISIS", province_code="IQ-SD", killed=2, wounded=None,
+          event_date=date(2019, 3, 14))),
+    ("A suicide bomber blew himself up among worshippers at a mosque in Tal Afar, Nineveh province, on Friday, "
+     "killing 12 people and wounding 20 others.", date(2017, 6, 10),
+     dict(event_type="suicide_bombing", perpetrator=U, province_code="IQ-NI", killed=12, wounded=20,
+          event_date=date(2017, 6, 9))),
+    ("11/02/2018: Assailants abducted three shepherds near Rutba town, Anbar governorate, Iraq. Sources attributed "
+     "the abduction to the Islamic State of Iraq and the Levant (ISIL).", date(2018, 11, 3),
+     dict(event_type="kidnapping", perpetrator="ISIS", perpetrator_basis="attributed", province_code="IQ-AN",
+          kidnapped=3, killed=None)),
+    ("Mortar shells fired by Islamic State militants landed on a residential area of Tuz Khurmatu in Salahaddin "
+     "province, wounding four civilians.", date(2018, 4, 2),
+     dict(event_type="bombing", perpetrator="ISIS", province_code="IQ-SD", wounded=4, killed=None)),
+    ("On 2 February 2021, an ISIS sniper shot dead an Iraqi army soldier at a checkpoint in Hawija district "
+     "(Kirkuk).", date(2021, 2, 3),
+     dict(event_type="armed_assault", perpetrator="ISIS", province_code="IQ-KI", killed=1)),
+    ("Unidentified gunmen assassinated a member of the Anbar provincial council in Ramadi on Tuesday night.",
+     date(2019, 10, 17),
+     dict(event_type="assassination", perpetrator=U, province_code="IQ-AN", target_type="government")),
+    ("Two policemen were wounded when a roadside bomb exploded near their patrol in the Tarmiyah district north "
+     "of Baghdad.", date(2020, 9, 1),
+     dict(event_type="bombing", perpetrator=U, province_code="IQ-BG", wounded=2, killed=None, target_type="police")),
+    ("ISIS militants set fire to wheat fields in the villages of Daquq district, south of Kirkuk, on Sunday.",
+     date(2019, 5, 20),
+     dict(event_type="arson", perpetrator="ISIS", province_code="IQ-KI", killed=None)),
+    ("Islamic State fighters executed five civilians accused of collaborating with the security forces in the "
+     "western Anbar town of Qaim.", date(2016, 1, 5),
+     dict(event_type="execution", perpetrator="ISIS", province_code="IQ-AN", killed=5)),
+    ("A car bomb exploded at a checkpoint in Sadr City, Baghdad, killing seven people and injuring 15, police said. "
+     "ISIS later claimed responsibility for the attack.", date(2016, 7, 4),
+     dict(event_type="bombing", perpetrator="ISIS", perpetrator_basis="claimed", province_code="IQ-BG", killed=7,
+          wounded=15)),
+    ("On 9 July 2020, ISIS militants attacked a Peshmerga position near Makhmour (Erbil). One Peshmerga fighter "
+     "was killed and two were wounded.", date(2020, 7, 10),
+     dict(event_type="armed_assault", perpetrator="ISIS", province_code="IQ-AR", killed=1, wounded=2,
+          target_type="military", event_date=date(2020, 7, 9))),
+    ("Iraqi warplanes bombed ISIS hideouts in the Hamrin mountains, killing ten militants, the Security Media "
+     "Cell said.", date(2020, 3, 1),
+     # the Hamrin range spans three provinces: no governorate
+     dict(event_type="airstrike", perpetrator="Iraqi Air Force", province_code=None, killed=10)),
+    ("Iraqi security forces arrested four suspected ISIS members in a raid on a hideout in Jurf al-Sakhar, "
+     "Babil province.", date(2019, 2, 11),
+     dict(event_type="security_operation", perpetrator="Iraqi Security Forces", province_code="IQ-BB")),
+    ("06/21/2017: Gunmen opened fire on a vehicle carrying members of a family near Muqdadiyah, Diyala "
+     "governorate, Iraq. Four people were killed in the attack. No group claimed responsibility for the "
+     "incident.", date(2017, 6, 22),
+     dict(event_type="armed_assault", perpetrator=U, province_code="IQ-DI", killed=4, wounded=None)),
+    ("Two soldiers were killed and three others wounded when Islamic State militants ambushed an army convoy "
+     "near Baiji, Salahaddin, on Monday.", date(2020, 4, 21),
+     dict(event_type="armed_assault", perpetrator="ISIS", province_code="IQ-SD", killed=2, wounded=3,
+          event_date=date(2020, 4, 20))),
+    ("An improvised explosive device struck a Federal Police vehicle in Abu Ghraib, west of Baghdad, killing "
+     "one officer.", date(2018, 12, 2),
+     dict(event_type="bombing", perpetrator=U, province_code="IQ-BG", killed=1, target_type="police")),
+    ("A suicide car bomber targeted a security checkpoint at the entrance of Fallujah, Anbar province, killing "
+     "three soldiers and wounding six.", date(2016, 3, 9),
+     dict(event_type="suicide_bombing", province_code="IQ-AN", killed=3, wounded=6)),
+    ("Katyusha rockets struck near the US embassy in Baghdad's Green Zone late on Sunday; no casualties were "
+     "reported.", date(2020, 1, 27),
+     dict(event_type="bombing", province_code="IQ-BG", killed=0, wounded=0)),
+    ("Unknown gunmen kidnapped a government employee in Tikrit on Wednesday, security sources said.",
+     date(2019, 9, 12),
+     dict(event_type="kidnapping", perpetrator=U, province_code="IQ-SD", kidnapped=1)),
+    ("12/05/2015: Assailants stormed a house in Sinjar district, Nineveh governorate, Iraq, and killed two "
+     "Yazidi civilians. The Islamic State of Iraq and the Levant (ISIL) claimed responsibility for the "
+     "incident.", date(2015, 12, 6),
+     dict(event_type="armed_assault", perpetrator="ISIS", perpetrator_basis="claimed", province_code="IQ-NI",
+          killed=2)),
+    ("At least six people were killed and 14 wounded when twin bombs exploded in a crowded market in Hillah, "
+     "the capital of Babil province.", date(2017, 4, 30),
+     dict(event_type="bombing", province_code="IQ-BB", killed=6, wounded=14, target_type="civilians")),
+    ("A landmine exploded in the Qayyarah area south of Mosul, killing a farmer.", date(2019, 8, 14),
+     dict(event_type="bombing", province_code="IQ-NI", killed=1, wounded=None)),
+    ("A suicide bomber wearing an explosive vest attacked a Shiite pilgrimage procession in Karbala, killing "
+     "eight pilgrims.", date(2016, 11, 25),
+     dict(event_type="suicide_bombing", province_code="IQ-KA", killed=8)),
+    ("A bomb planted on a motorcycle went off in Kirkuk city on Thursday, wounding five people, including two "
+     "policemen.", date(2020, 10, 16),
+     dict(event_type="bombing", province_code="IQ-KI", wounded=5, killed=None)),
+    ("On 20 August 2020, unidentified gunmen attacked a house in Al-Dibis subdistrict (Kirkuk), killing a "
+     "civilian.", date(2020, 8, 21),
+     dict(event_type="armed_assault", perpetrator=U, province_code="IQ-KI", killed=1,
+          event_date=date(2020, 8, 20))),
+    ("Gunmen opened fire on an oil company convoy in Basra province, wounding three employees.", date(2019, 1, 8),
+     dict(event_type="armed_assault", province_code="IQ-BA", wounded=3, killed=None)),
+    ("Security forces killed three ISIS militants in a clash in the Wadi al-Shay area of Kirkuk province.",
+     date(2020, 6, 2),
+     dict(event_type="security_operation", perpetrator="Iraqi Security Forces", province_code="IQ-KI", killed=3)),
+    ("A roadside bomb hit a Peshmerga vehicle in Garmiyan, Sulaymaniyah province, wounding two Peshmerga "
+     "fighters; no group claimed the attack.", date(2020, 11, 3),
+     dict(event_type="bombing", perpetrator=U, province_code="IQ-SU", wounded=2, target_type="military")),
+    ("Gunmen killed a local mukhtar in Jalawla, Diyala province, late on Saturday.", date(2020, 5, 31),
+     dict(event_type="assassination", perpetrator=U, province_code="IQ-DI", killed=1)),
+    ("Eleven people, mostly women and children, were abducted by ISIS militants from a village near Hawija in "
+     "Kirkuk governorate.", date(2016, 2, 3),
+     dict(event_type="kidnapping", perpetrator="ISIS", province_code="IQ-KI", kidnapped=11)),
+]
+
+
+@pytest.fixture(scope="module")
+def one_incident_results():
+    texts = [t for t, _, _ in ONE_INCIDENT]
+    published = [p for _, p, _ in ONE_INCIDENT]
+    return extract_texts(texts, published).incident_reports
+
+
+@pytest.mark.parametrize("case", range(len(ONE_INCIDENT)), ids=lambda i: ONE_INCIDENT[i][0][:40])
+def test_one_incident_per_description(one_incident_results, case):
+    text, _, expected = ONE_INCIDENT[case]
+    rows = one_incident_results.filter(one_incident_results["article_id"] == str(case)).to_dicts()
+    assert len(rows) == 1, rows
+    row = rows[0]
+    for key, value in expected.items():
+        assert row[key] == value, (key, row)
+    # evidence is the exact span of the body
+    assert text[row["char_start"]:row["char_end"]] == row["evidence"]
+
+
+NOT_INCIDENTS = [
+    "ISIS has vowed to exploit the drawdown of coalition troops in Iraq.",
+    "Remnants of the group have returned to insurgency tactics, ambushing security forces and kidnapping "
+    "suspected informants.",
+    "Coalition warplanes regularly bomb ISIS hideouts in the province.",
+    "ISIS remains a threat, but they are not able to conduct large-scale attacks.",
+    "In 2014, ISIS attacked Mosul and seized the city.",
+    "During the past two months, more than 100 ISIS militants have been killed in the Qarachogh mountains.",
+    "Kirkuk has been subject to a spate of recent ISIS attacks.",
+    "Officials warned that the militants could attack polling stations in Diyala next week.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_INCIDENTS, ids=lambda t: t[:40])
+def test_threats_habits_history_are_not_incidents(text):
+    rows = extract_texts([text], [date(2020, 7, 20)]).incident_reports
+    assert rows.height == 0, rows.to_dicts()
+
+
+def test_two_incidents_in_consecutive_sentences_with_anchored_date():
+    text = (
+        "Ten Popular Mobilization Forces fighters were killed in a five-pronged assault in Salahaddin on May 2. "
+        "On the same day, militants killed three federal police officers and wounded two others in an attack on "
+        "Zaghniya police station in Diyala province."
+    )
+    rows = extract_texts([text], [date(2020, 7, 20)]).incident_reports.sort("char_start").to_dicts()
+    assert [(r["province_code"], r["killed"], r["wounded"]) for r in rows] == [("IQ-SD", 10, None), ("IQ-DI", 3, 2)]
+    assert [r["event_date"] for r in rows] == [date(2020, 5, 2), date(2020, 5, 2)]
+    assert rows[1]["target"].startswith("Federal Police")
+
+
+def test_generic_gunmen_take_the_group_the_paragraph_is_about():
+    text = ("Kirkuk has been subject to a spate of recent ISIS attacks. Gunmen attacked the offices of the "
+            "Iraqi Directorate for Counter-Terrorism and Intelligence in Kirkuk city in April.")
+    rows = extract_texts([text], [date(2020, 7, 20)]).incident_reports.to_dicts()
+    assert len(rows) == 1
+    assert rows[0]["perpetrator"] == "ISIS" and rows[0]["perpetrator_basis"] == "attributed"
+    assert rows[0]["event_date"] == date(2020, 4, 1) and rows[0]["date_precision"] == "month"
+
+
+def test_no_publication_date_leaves_relative_dates_unknown():
+    text = "On Monday, suspected Islamic State gunmen stormed a village in the westernmost district of Nineveh Province."
+    row = extract_texts([text], [None]).incident_reports.to_dicts()[0]
+    assert row["event_date"] is None and row["date_precision"] == "unknown"
+    assert (row["perpetrator"], row["perpetrator_basis"], row["province_code"]) == ("ISIS", "suspected", "IQ-NI")
+    assert row["target_type"] == "civilians"
+
+
+def test_region_only_mention_gives_no_governorate():
+    text = "Gunmen opened fire on a Peshmerga checkpoint in the Kurdistan Region on Sunday, killing a soldier."
+    row = extract_texts([text], [date(2020, 7, 20)]).incident_reports.to_dicts()[0]
+    assert row["province_code"] is None
