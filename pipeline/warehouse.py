@@ -289,7 +289,7 @@ def replace_all(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
 
 
 def read_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
-    return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
 @contextmanager

@@ -1280,6 +1280,7 @@ def generate_corpus(out: Path | str, n: int, seed: int, *, start: int = 0,
     manifests and ``truth.jsonl`` are appended to, existing files are left untouched. Pass
     the ``ref_n`` of the first call so the publication dates continue where they stopped.
     """
+    geography()  # the gazetteer loads once per process; not part of the per-article rate
     t0 = time.perf_counter()
     out = Path(out)
     articles_dir = out / "articles"

@@ -50,6 +50,36 @@ def _ascii(pattern: str) -> str:
     return "(?-u)" + pattern
 
 
+_JOIN = "\n\x00\n"  # never inside an alias, so no match spans two articles
+
+
+def _alias_hits(texts: list[str], patterns: list[str]) -> list[list[str]]:
+    """Aho-Corasick matches (leftmost-first, non-overlapping) of `patterns` in each text.
+
+    polars builds the automaton once per row, which for a few thousand aliases costs more
+    than the matching itself; so all texts are joined into one row, matched once, and the
+    matches are dealt back to their text by byte offset.
+    """
+    out: list[list[str]] = [[] for _ in texts]
+    if not patterns or not texts:
+        return out
+    big = pl.Series([_JOIN.join(texts)])
+    starts = big.str.find_many(patterns, leftmost=True)[0].to_list()
+    found = big.str.extract_many(patterns, leftmost=True)[0].to_list()
+    bounds = []
+    pos = 0
+    sep = len(_JOIN.encode())
+    for t in texts:
+        bounds.append(pos)
+        pos += len(t.encode()) + sep
+    i = 0
+    for start, text in zip(starts, found):
+        while i + 1 < len(bounds) and bounds[i + 1] <= start:
+            i += 1
+        out[i].append(text)
+    return out
+
+
 def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
     from pipeline.schemas import polars_schema
 
@@ -62,14 +92,13 @@ def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
 def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None) -> Extraction:
     from pipeline.extract import cooperation, incidents, mentions, tallies
     from pipeline.extract.casualties import casualty_counts
-    from pipeline.extract.dates import find_dates, resolve_event_date
+    from pipeline.extract.dates import find_dates
 
     if gazetteer is None:
         from pipeline.gazetteer import load_gazetteer
 
         gazetteer = load_gazetteer()
     index = gaz_index(gazetteer)
-    date_fns = (find_dates, resolve_event_date)
 
     arts = articles
     if "language" in arts.columns:
@@ -81,13 +110,10 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
         return _empty()
     src, dst = zip(*FOLD_PAIRS)
     arts = arts.with_columns(pl.col("body").str.replace_many(list(src), list(dst)).alias("norm"))
-    arts = arts.with_columns(
-        pl.col("norm").str.extract_many(index.exact_patterns, leftmost=True).alias("exact_hits")
-        if index.exact_patterns else pl.lit(None, dtype=pl.List(pl.Utf8)).alias("exact_hits"),
-        pl.col("norm").str.extract_many(index.folded_patterns, ascii_case_insensitive=True, leftmost=True)
-        .alias("folded_hits")
-        if index.folded_patterns else pl.lit(None, dtype=pl.List(pl.Utf8)).alias("folded_hits"),
-    )
+    norms = arts["norm"].to_list()
+    lowers = [n.lower() for n in norms]
+    exact_hits = _alias_hits(norms, index.exact_patterns)
+    folded_hits = _alias_hits(lowers, index.folded_lower)
 
     sents = (
         sentences.join(arts.select("article_id"), on="article_id", how="semi")
@@ -113,8 +139,8 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
     incident_rows: list[dict] = []
     coop_rows: list[dict] = []
     tally_rows: list[dict] = []
-    for article_id, published, body, norm, exact_hits, folded_hits in arts.select(
-            "article_id", "published_at", "body", "norm", "exact_hits", "folded_hits").iter_rows():
+    for (article_id, published, body, norm), lower, exact, folded in zip(
+            arts.select("article_id", "published_at", "body", "norm").iter_rows(), lowers, exact_hits, folded_hits):
         rows = by_article.get(article_id)
         if not rows:
             continue
@@ -133,7 +159,7 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
                 tally_idx.append(pos)
         ctx = ArticleContext(article_id, body, norm, published, sent_objs)
         ctx.find_dates = find_dates
-        ctx.mentions = mentions.gazetteer_mentions(ctx, exact_hits, folded_hits, index)
+        ctx.mentions = mentions.gazetteer_mentions(ctx, exact, folded, lower, index)
         ctx.index_mentions()
         ctx.mentions.extend(mentions.person_mentions(ctx, title_idx))
         ctx.mentions = mentions.assign_sentences(ctx, ctx.mentions)
@@ -150,13 +176,13 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
         if not (inc_idx or coop_idx or tally_idx):
             continue
         if inc_idx:
-            for inc in incidents.extract_incidents(ctx, index, inc_idx, date_fns, casualty_counts):
+            for inc in incidents.extract_incidents(ctx, index, inc_idx, casualty_counts):
                 incident_rows.append(_incident_row(ctx, inc, incident_rows))
         if coop_idx:
-            for ev in cooperation.extract_cooperation(ctx, index, coop_idx, date_fns):
+            for ev in cooperation.extract_cooperation(ctx, index, coop_idx):
                 coop_rows.append(_coop_row(ctx, ev))
         if tally_idx:
-            for t in tallies.extract_tallies(ctx, index, tally_idx, date_fns):
+            for t in tallies.extract_tallies(ctx, index, tally_idx):
                 tally_rows.append({
                     "report_id": stable_id(article_id, "tally", t.char_start, t.char_end, t.ordinal),
                     "article_id": article_id, "char_start": t.char_start, "char_end": t.char_end,

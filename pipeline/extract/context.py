@@ -14,7 +14,6 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 import polars as pl
 
 # One code point for one code point: offsets in the normalised text are offsets in the body.
@@ -40,6 +39,7 @@ PLACE_RANK = {  # smaller is more specific (ACLED geo-precision follows from it)
 }
 
 
+_PRECISION_RANK = {"unknown": 0, "year": 1, "month": 2, "week": 3, "day": 4}
 _ANCHORED_RE = re.compile(
     r"\b(?:same day|next day|following day|days? (?:later|before|after|earlier)|that day|previous day"
     r"|hours? later|weeks? later|the day before|the eve of|the next morning|later that)\b",
@@ -135,6 +135,27 @@ class ArticleContext:
         self._date_memo[idx] = found
         return found
 
+    def event_date(self, idx: int, start: int = 0, end: int | None = None) -> tuple[date | None, str]:
+        """The date governing sentence `idx` (or its clause [start, end)): the rule of
+        `dates.resolve_event_date`, applied to the memoised date mentions so the sentence
+        is parsed once (tests/pipeline/extract/test_extract_samples.py checks they agree)."""
+        found = self.date_mentions(idx)
+        if end is None:
+            end = len(self.sentences[idx].text)
+        mentions = [d for d in found if start <= d.start < end and not getattr(d, "in_title", False)]
+        tiers = (
+            [d for d in mentions if not getattr(d, "reporting", False) and d.tense != "future"],
+            [d for d in mentions if getattr(d, "reporting", False) and d.tense != "future"],
+            [d for d in mentions if d.tense == "future"],
+        )
+        for tier in tiers:
+            dated = [d for d in tier if d.date is not None]
+            if dated:
+                best = max(dated, key=lambda d: (_PRECISION_RANK.get(d.precision, 0),
+                                                 getattr(d, "kind", "") == "absolute", -d.start))
+                return best.date, best.precision
+        return None, "unknown"
+
     def is_anchored(self, idx: int) -> bool:
         return _ANCHORED_RE.search(self.sentences[idx].text) is not None
 
@@ -192,7 +213,7 @@ class GazIndex:
     # first, so the longest alias at the leftmost start wins): exact-case and ASCII
     # case-insensitive. Word boundaries are checked in Python on the few matches.
     exact_patterns: list[str]
-    folded_patterns: list[str]
+    folded_lower: list[str]  # the case-insensitive aliases lower-cased, run on lower-cased text
     aliases: dict[str, list[AliasInfo]]  # key: folded surface, lower-cased
     actor_kind: dict[str, str]  # canonical -> actor_type
     place_provinces: dict[str, tuple[str, ...]]
@@ -304,7 +325,7 @@ def build_index(gazetteer) -> GazIndex:
     state = frozenset(c for c, k in actor_kind.items() if _actor_class(c, k) == "state")
     index = GazIndex(
         exact_patterns=order(sensitive),
-        folded_patterns=order(insensitive),
+        folded_lower=order({x.lower() for x in insensitive}),
         aliases=table,
         actor_kind=actor_kind,
         place_provinces=place_provinces,
@@ -334,11 +355,6 @@ def gaz_index(gazetteer) -> GazIndex:
 # Small text helpers shared by the grammars
 # ----------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4096)
-def word_re(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w])")
-
-
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside straight double quotes of a folded sentence or paragraph.
 
@@ -359,7 +375,3 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
-
-
-def words_before(text: str, pos: int, n: int) -> list[str]:
-    return re.findall(r"[\w'-]+", text[max(0, pos - 12 * n):pos])[-n:]

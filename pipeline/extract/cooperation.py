@@ -194,8 +194,7 @@ def room_provinces(ctx: ArticleContext) -> list[str]:
     return codes
 
 
-def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: list[int], date_fns) -> list[CoopEvent]:
-    _, resolve_event_date = date_fns
+def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: list[int]) -> list[CoopEvent]:
     events: list[CoopEvent] = []
     pending: CoopEvent | None = None  # a telling without named parties, waiting for its full telling
     candidates = set(candidate_idx)
@@ -229,8 +228,7 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
                 continue
             persons, orgs = _parties(ctx, index, abs_a, abs_b)
             dms = ctx.date_mentions(s.pos)
-            sentence_anchor = ctx.anchor_before(s.pos) if dms and ctx.is_anchored(s.pos) else None
-            date_, precision = resolve_event_date(clause, ctx.published, sentence_anchor)
+            date_, precision = ctx.event_date(s.pos, a, b)
             dms_clause = [d for d in dms if a <= d.start < b]
             if dms_clause and all(d.tense == "background" for d in dms_clause):
                 continue

@@ -178,7 +178,7 @@ _VICTIMS: list[tuple[re.Pattern[str], str, str]] = [
         (r"\b(?:civilians?|villagers?|residents?|people|shepherds?|farmers?|children|child|boys?|girls?|wom[ae]n"
          r"|famil(?:y|ies)|worshipp?ers|pilgrims|passers-?by|students?|workers?|villages?|houses?|homes?|market"
          r"|motorists|drivers?|tribesm[ae]n|tribal (?:leaders?|sheikhs?|elders?|chiefs?)|a man|men|crowd|caf[eé]"
-         r"|restaurant|wedding|funeral|mourners|fishermen|hunters|truffle (?:hunters|pickers))\b",
+         r"|restaurant|wedding|funeral|mourners|fisherm[ae]n|hunters?|truffle (?:hunters?|pickers?))\b",
          "civilians", "civilians"),
         (r"\b(?:mukhtars?|mayors?|officials?|governor|judges?|council(?: members?)?|candidates?|lawmakers?"
          r"|government (?:employees?|buildings?|offices?|headquarters)|directorate|municipal\w*)\b",
@@ -265,10 +265,10 @@ def find_triggers(text: str) -> list[_Trigger]:
         for m in rx.finditer(text):
             word = m.group(0)
             lw = word.lower()
-            # Plural nouns of attack are generic ("ISIS attacks", "bombings") unless a
-            # determiner makes them one event; "attack"/"attacks" as noun after "in an" is fine.
+            # Plural nouns of kinds of attack are generic ("ISIS attacks", "bombings");
+            # plural weapons are concrete ("two rockets landed", "twin bombs exploded").
             if lw in ("attacks", "bombings", "ambushes", "raids", "operations", "assaults",
-                      "kidnappings", "assassinations", "explosions", "blasts", "rockets", "bombs"):
+                      "kidnappings", "assassinations"):
                 continue
             if lw in ("air",):
                 continue
@@ -527,6 +527,8 @@ def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: M
         for m in rx.finditer(norm, start, end):
             if m.start() < perp_end and not _PASSIVE_RE.search(norm[m.end():min(end, m.end() + 40)]):
                 continue
+            if perp is not None and perp.start <= m.start() < perp.end:
+                continue
             # a noun right after an actor ("Peshmerga soldier", "federal police officers") is that actor
             if any(0 <= m.start() - oe <= 1 or (os <= m.start() < oe) for os, oe in org_spans):
                 continue
@@ -542,8 +544,7 @@ def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: M
 
 
 def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[int],
-                      date_fns, casualty_fn) -> list[Incident]:
-    _, resolve_event_date = date_fns
+                      casualty_fn) -> list[Incident]:
     incidents: list[Incident] = []
     last: Incident | None = None
     last_sentence = -10
@@ -574,7 +575,7 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
             if not valid:
                 continue
             etype = min((t.event_type for t in valid), key=PRIORITY.index)
-            inc = _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualty_fn)
+            inc = _new_incident(ctx, index, s, a, b, valid, etype, casualty_fn)
             if inc is None:
                 continue
             new_here.append(inc)
@@ -590,14 +591,13 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
             if has_weak and not in_spans(_WEAK_RE.search(text).start(), quotes) \
                     and not (_MODAL_RE.search(text) or _GENERIC_RE.search(text) or _AGGREGATE_RE.search(text)
                              or _HISTORY_RE.search(text)):
-                counts = casualty_fn(text)
+                counts = casualty_fn(_without_source(text))
                 if counts.killed or counts.wounded or counts.kidnapped:
                     fake = _Trigger(_WEAK_RE.search(text).start(), _WEAK_RE.search(text).end(), "armed_assault", False, False)
                     ana = [t for t in triggers if t.anaphoric]
                     etype = "kidnapping" if counts.kidnapped and not (counts.killed or counts.wounded) else (
                         min((t.event_type for t in ana), key=PRIORITY.index) if ana else "armed_assault")
-                    inc = _new_incident(ctx, index, s, 0, len(text), [fake], etype, resolve_event_date,
-                                        casualty_fn)
+                    inc = _new_incident(ctx, index, s, 0, len(text), [fake], etype, casualty_fn)
                     if inc is not None:
                         new_here.append(inc)
         for inc in new_here:
@@ -633,16 +633,21 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
     return out
 
 
-_DATEY = re.compile(
-    r"\b(?:\d{1,4}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April"
-    r"|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov"
-    r"|Dec|yesterday|today|tonight|later|earlier|ago|last|this|same|next|previous|week|month|year|day"
-    r"|morning|evening|night|dawn)\b",
-    re.IGNORECASE,
+_SOURCE_TAIL_RE = re.compile(
+    r",\s+(?:(?:an?|the|two|several)\s+)?(?:[\w-]+\s+){0,3}(?:sources?|officials?|officers?|spokes(?:man|person)"
+    r"|statement|police|witness(?:es)?|residents?)\s+(?:said|told|reported|added|say|says)\b.*$"
+    r"|,?\s+according to\b.*$",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
-def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualty_fn) -> Incident | None:
+def _without_source(text: str) -> str:
+    """The clause without its attribution tail (", a military source said"), whose people
+    are no casualties."""
+    return _SOURCE_TAIL_RE.sub("", text)
+
+
+def _new_incident(ctx, index, s, a, b, valid, etype, casualty_fn) -> Incident | None:
     text = s.text
     clause = text[a:b]
     trig = valid[0]
@@ -655,8 +660,7 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
     abs_a, abs_b = s.start + a, s.start + b
     # history: a clause dated only to a year, or to a date marked background/future
     date_mentions = ctx.date_mentions(s.pos)
-    anchor = ctx.anchor_before(s.pos) if date_mentions and ctx.is_anchored(s.pos) else None
-    event_date, precision = resolve_event_date(text, ctx.published, anchor)
+    event_date, precision = ctx.event_date(s.pos)
     relevant = [d for d in date_mentions if a <= d.start < b] or date_mentions
     if relevant:
         if all(d.tense in ("background", "future") for d in relevant):
@@ -666,6 +670,13 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
     if event_date is None:
         precision = "unknown"
     perp, basis, perp_m, generic = _perpetrator_from(ctx, index, abs_a, abs_b, trig_abs)
+    if perp is None and not generic and re.search(r"\bclash(?:es|ed)?\b", clause, re.IGNORECASE) \
+            and not _STATE_GENERIC_RE.search(ctx.norm[abs_a:trig_abs]):
+        # "Clashes erupted between IS militants and the army": the militants are the side
+        # the report is about (ACLED's first actor)
+        side = [m for m in ctx.mentions_in(abs_a, abs_b, "organisation") if index.is_militant(m.entity_name)]
+        if side:
+            perp, basis, perp_m = side[0].entity_name, "stated", side[0]
     no_claim = bool(_NO_CLAIM_RE.search(clause))
     # state forces attacking or killing militants: a security operation
     state_subject = (perp is not None and index.is_state(perp) and basis == "stated") or (
@@ -703,7 +714,7 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
                 perp, basis = name, "stated"
                 targets = [t for t in targets if t[0] != name]
                 break
-    counts = casualty_fn(clause)
+    counts = casualty_fn(_without_source(clause))
     if etype == "armed_assault" and targets and targets[0][1] == "government" and counts.killed in (1, 2) \
             and re.search(r"\b(?:killed|shot dead|gunned down|shot and killed|murdered)\b", clause, re.IGNORECASE):
         # the targeted killing of an official (GTD: assassination)
@@ -727,7 +738,7 @@ def _new_incident(ctx, index, s, a, b, valid, etype, resolve_event_date, casualt
 
 def _attach(ctx: ArticleContext, index: GazIndex, inc: Incident, s, casualty_fn) -> None:
     text = s.text
-    counts = casualty_fn(text)
+    counts = casualty_fn(_without_source(text))
     also = re.search(r"\b(?:also|additionally|in addition|as well)\b", text, re.IGNORECASE)
     for role in ("killed", "wounded", "kidnapped"):
         value = getattr(counts, role)

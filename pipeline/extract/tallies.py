@@ -56,8 +56,7 @@ class Tally:
     ordinal: int = 0
 
 
-def extract_tallies(ctx: ArticleContext, index: GazIndex, candidate_idx: list[int], date_fns) -> list[Tally]:
-    find_dates, _ = date_fns
+def extract_tallies(ctx: ArticleContext, index: GazIndex, candidate_idx: list[int]) -> list[Tally]:
     out: list[Tally] = []
     for idx in candidate_idx:
         s = ctx.sentences[idx]
@@ -77,7 +76,7 @@ def extract_tallies(ctx: ArticleContext, index: GazIndex, candidate_idx: list[in
         claimant = groups[0].entity_name if groups else implied
         if claimant is None:
             continue
-        dates = find_dates(text, ctx.published, None)
+        dates = ctx.date_mentions(idx)
         start = end = None
         ranges = [d for d in dates if d.end_date is not None and d.date is not None]
         if ranges:

@@ -140,3 +140,27 @@ def test_output_frames_have_the_schema_columns(extracted):
         assert frame.height > 0, table
         assert dict(frame.schema) == polars_schema(table), table
         NEWS_TABLES[table][0].validate(frame, lazy=True)  # raises on any failed check
+
+
+def test_memoised_event_dates_agree_with_resolve_event_date():
+    """ArticleContext.event_date reuses parsed date mentions; it must pick what
+    dates.resolve_event_date picks for every sentence of the samples."""
+    from pipeline.extract.context import ArticleContext, Sentence, fold
+    from pipeline.extract.dates import find_dates, resolve_event_date
+
+    batch = ingest_directory(SAMPLE_ARTICLES_DIR, run_id="test", known_article_ids=[],
+                             now=datetime(2026, 1, 1, tzinfo=UTC))
+    checked = 0
+    for art in batch.articles.iter_rows(named=True):
+        rows = batch.sentences.filter(pl.col("article_id") == art["article_id"]).sort("sentence_idx")
+        norm = fold(art["body"])
+        sents = [Sentence(r["sentence_idx"], r["paragraph_idx"], r["char_start"], r["char_end"],
+                          norm[r["char_start"]:r["char_end"]], True, pos)
+                 for pos, r in enumerate(rows.iter_rows(named=True))]
+        ctx = ArticleContext(art["article_id"], art["body"], norm, art["published_at"], sents)
+        ctx.find_dates = find_dates
+        for s in sents:
+            anchor = ctx.anchor_before(s.pos) if ctx.is_anchored(s.pos) else None
+            assert ctx.event_date(s.pos) == resolve_event_date(s.text, art["published_at"], anchor), s.text
+            checked += 1
+    assert checked > 50

@@ -115,6 +115,18 @@ ONE_INCIDENT = [
      dict(event_type="bombing", perpetrator=U, province_code="IQ-SU", wounded=2, target_type="military")),
     ("Gunmen killed a local mukhtar in Jalawla, Diyala province, late on Saturday.", date(2020, 5, 31),
      dict(event_type="assassination", perpetrator=U, province_code="IQ-DI", killed=1)),
+    ("ISIS militants attacked an army checkpoint in Tarmiyah, north of Baghdad, killing an officer and two "
+     "soldiers, a military source said.", date(2020, 3, 4),
+     # the source who speaks is no casualty
+     dict(event_type="armed_assault", perpetrator="ISIS", province_code="IQ-BG", killed=3, target_type="military")),
+    ("On 21 January 2021, two suicide bombers detonated themselves in Tayaran Square in central Baghdad, killing "
+     "32 people and wounding over 110 others. IS claimed responsibility for the attack.", date(2021, 1, 22),
+     dict(event_type="suicide_bombing", perpetrator="ISIS", perpetrator_basis="claimed", province_code="IQ-BG",
+          killed=32, wounded=110, event_date=date(2021, 1, 21))),
+    ("On 15 June 2020, Iraqi security forces conducted an operation against IS remnants in the Wadi Hauran area "
+     "(Rutba, Anbar), killing 4 IS militants.", date(2020, 6, 16),
+     dict(event_type="security_operation", perpetrator="Iraqi Security Forces", province_code="IQ-AN", killed=4,
+          target_type="militants")),
     ("Eleven people, mostly women and children, were abducted by ISIS militants from a village near Hawija in "
      "Kirkuk governorate.", date(2016, 2, 3),
      dict(event_type="kidnapping", perpetrator="ISIS", province_code="IQ-KI", kidnapped=11)),
