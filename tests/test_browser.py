@@ -50,6 +50,21 @@ def _graphql(port: int, query: str, variables: dict) -> dict:
         return json.loads(response.read())
 
 
+def _render(port: int, path: str) -> str:
+    """The page's DOM after its scripts ran (virtual time lets the SPA finish its queries)."""
+    profile = tempfile.mkdtemp()
+    try:
+        return subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,900",
+             "--virtual-time-budget=25000", "--dump-dom", f"http://127.0.0.1:{port}/{path}"],
+            capture_output=True, text=True, timeout=180,
+        ).stdout
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def _restore_sigint():
     # A background `dagster dev` inherits an ignored SIGINT and would then ignore our stop.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -103,17 +118,17 @@ def test_dagster_ui_runs_and_shows_the_asset_graph(tmp_path: Path, sample_articl
         assert status == "SUCCESS", (tmp_path / "dagster_dev.log").read_text()[-5000:]
         assert (tmp_path / "wh" / "sitrep.duckdb").exists()
 
-        profile = tempfile.mkdtemp()
-        dom = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,900",
-             "--virtual-time-budget=25000", "--dump-dom", f"http://127.0.0.1:{port}/asset-groups"],
-            capture_output=True, text=True, timeout=180,
-        ).stdout
-        shutil.rmtree(profile, ignore_errors=True)
-        for name in ("incident_reports", "attacks_per_province_week", "articles"):
-            assert name in dom, f"{name} not rendered in the asset graph page"
+        # The global lineage shows the stages as groups; each group's page shows its assets.
+        lineage = _render(port, "asset-groups")
+        for group in ("ingestion", "extraction", "staging", "intermediate", "marts", "publishing"):
+            assert group in lineage, f"group {group} not rendered in the global lineage"
+        location = "locations/assets.definitions/asset-groups"
+        extraction = _render(port, f"{location}/extraction")
+        for name in ("incident_reports", "cooperation_events", "claimed_tallies", "mentions"):
+            assert name in extraction, f"{name} not rendered in the extraction group graph"
+        marts = _render(port, f"{location}/marts")
+        for name in ("attacks_per_province_week", "coordination_room_events", "incidents"):
+            assert name in marts, f"{name} not rendered in the marts group graph"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

@@ -1409,7 +1409,8 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
     ``claimed_tallies`` — e.g. an `Extraction` with ``articles`` added, or frames read from
     the warehouse. Reports are matched to truth by article file and evidence sentence
     (either contains the other, whitespace-insensitive). Exact duplicate files count once,
-    under whichever copy was loaded. Field accuracies are over matched required items.
+    under whichever copy was loaded; a syndicated copy that the ingest merged into its
+    loaded source is not counted as missed. Field accuracies are over matched required items.
     """
     articles = _rows(_get(extraction_frames, "articles"))
     by_name: dict[str, str] = {}
@@ -1426,7 +1427,7 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
     correct: dict[str, int] = defaultdict(int)
     matched = 0
     headline_hits = 0
-    articles_scored = articles_missing = 0
+    articles_scored = articles_missing = articles_merged = 0
     truth_path = Path(truth_path)
     # First pass: only the exact copies, so the main pass can stream (1M truth lines do not
     # fit comfortably in memory).
@@ -1447,6 +1448,12 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
                 article_id = by_name.get(Path(member).name)
                 if article_id:
                     break
+            if article_id is None and truth["syndicated_from"] and \
+                    by_name.get(Path(truth["syndicated_from"]).name):
+                # The copy kept every paragraph, so once cleaned it *is* its source: the ingest
+                # rightly logged it as a duplicate, and its reports are the source's.
+                articles_merged += 1
+                continue
             if article_id is None:
                 articles_missing += 1
             else:
@@ -1470,6 +1477,7 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
                 totals[kind][2] += kfn
     report: dict[str, Any] = {
         "articles_scored": articles_scored, "articles_missing": articles_missing,
+        "syndicated_copies_merged": articles_merged,
         "headline_reports": headline_hits,
     }
     for kind, (tp, fp, fn) in totals.items():

@@ -191,7 +191,7 @@ def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         def read(sql: str) -> pl.DataFrame:
-            return con.execute(sql).pl()
+            return con.sql(sql).pl()
 
         return {
             "articles": read("select article_id, source_file from news.articles"),

@@ -60,7 +60,9 @@ _NOT_YET_RE = re.compile(r"\b(?:to reach|reaching|close to|hope to|aim to|seek t
                          re.IGNORECASE)
 _BY_PERSONS_RE = re.compile(r"\b(?:headed|attended|led|chaired|joined) by\b|\bincluding\b", re.IGNORECASE)
 _CLAUSE_BREAK_RE = re.compile(r";\s+|,\s+while\s+|,\s+but\s+|\s+comes? after\s+|\s+came after\s+")
-_SOURCE_TAIL_RE = re.compile(r",?\s+(?:according to|a statement from|said|told|a source|sources)\b", re.IGNORECASE)
+_SOURCE_TAIL_RE = re.compile(
+    r",\s+(?:[\w'-]+\s+){0,5}?(?:said|told|reported|added|announced|stated)\b|,?\s+according to\b|,\s+a statement from\b",
+    re.IGNORECASE)
 _BASE_RE = re.compile(r"\b(?:bases?|camps?|air ?bases?|airfields?|facilit(?:y|ies)|headquarters|mission)\b",
                       re.IGNORECASE)
 _VAGUE_BASES_RE = re.compile(r"\b(?:several|some|many|various|a number of|multiple)\s+(?:\w+\s+)?(?:bases|camps|facilities)\b",
@@ -134,7 +136,8 @@ def _clauses(text: str, triggers: list[tuple[int, int, str]]) -> list[tuple[int,
 def _place(ctx: ArticleContext, places: list[Mention], etype: str, trig_abs: int) -> tuple[str | None, str | None]:
     """Where the event took place: a place introduced by a locative preposition."""
     norm = ctx.norm
-    cue = {"delegation_visit": r"(?:to|in|into|at)", "base_handover": r"(?:from|of|in|at|near)"}.get(etype, r"(?:in|at)")
+    cue = {"delegation_visit": r"(?:to|in|into|at)", "base_handover": r"(?:from|of|in|at|near|over)"}.get(
+        etype, r"(?:in|at)")
     usable = []
     for m in places:
         if m.entity_name == "Iraq":

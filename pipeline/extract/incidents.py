@@ -162,6 +162,7 @@ _BAD_BY_RE = re.compile(r"\b(?:held|controlled|run|owned|led|headed|backed|suppo
 _ACTIVE_CASUALTY_RE = re.compile(r"\b(?:killed|kidnapped|abducted|wounded|injured|shot|executed|beheaded)\b",
                                  re.IGNORECASE)
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:were|was|been|be|are|is|and|being)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_JOINER_RE = re.compile(r"[\s,;-]*(?:and|while|but|then|before|after)?[\s,;-]*", re.IGNORECASE)
 _BOUNDARY_RE = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+|\s+-\s+")
 _PASSIVE_RE = re.compile(r"\b(?:were|was|been|are|is)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted|executed|shot)\b",
                          re.IGNORECASE)
@@ -563,7 +564,7 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
         groups: list[list] = []  # [seg_start, seg_end, [triggers]]
         for a, b in segs:
             own = [t for t in strong if a <= t.start < b]
-            lead_participle = own and own[0].participle and not re.search(r"\w", text[a:own[0].start].strip(" ,;-and"))
+            lead_participle = own and own[0].participle and _JOINER_RE.fullmatch(text[a:own[0].start]) is not None
             if groups and (not own or lead_participle):
                 groups[-1][1] = b
                 groups[-1][2].extend(own)

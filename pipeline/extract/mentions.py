@@ -222,6 +222,7 @@ _APPOSITION_ANCHOR_RE = re.compile(rf",\s+(?:a\s+|an\s+|the\s+)?(?:[\w'-]+\s+){{
 _SPEECH_VERBS = tuple(" " + v for v in (
     "told", "said", "added", "warned", "stated", "explained", "noted", "stressed", "confirmed", "announced",
     "tweeted", "wrote"))
+_LED_BY_RE = re.compile(r"\b(?:headed|led|chaired|accompanied) by (?=[A-Z])")
 _POSSESSIVE_ANCHOR_RE = re.compile(r"\b(?:told|interviewed)\s+[A-Z][\w ]{0,30}?'s\s+")
 _NAME_BEFORE_RE = re.compile(rf"(?<![\w.'-])({_NAME})$")
 # Sentences with a title (vectorised pre-filter in Rust syntax: no look-arounds).
@@ -361,6 +362,10 @@ def person_mentions(ctx: ArticleContext, title_sentences: list[int]) -> list[Men
         m = _NAME_BEFORE_RE.search(norm, max(0, pos - 70), pos)
         if m:
             add(m.start(1), m.group(1))
+    for a in _LED_BY_RE.finditer(norm):
+        m = _NAME_RE.match(norm, a.end())
+        if m:
+            add(m.start(), m.group(0))
     for a in _POSSESSIVE_ANCHOR_RE.finditer(norm):
         m = _NAME_RE.match(norm, a.end())
         if m:

@@ -247,3 +247,14 @@ def test_growth_rows_give_per_article_cost_ratios():
                       "growth extraction throughput": pytest.approx(2.0)}
     table = format_table(rows)
     assert "n/a" in table and "120.00" in table
+
+
+def test_a_syndicated_copy_merged_into_its_source_is_not_a_miss(corpus):
+    records = _truth(corpus)
+    copy = next(r for r in records if r["syndicated_from"] and r["incidents"])
+    frames = _frames_from_truth(corpus)
+    name = Path(copy["file"]).name
+    frames["articles"] = frames["articles"].filter(~pl.col("source_file").str.ends_with(name))
+    scored = score_generated(corpus / "truth.jsonl", frames)
+    assert scored["syndicated_copies_merged"] == 1
+    assert scored["articles_missing"] == 0 and scored["incidents"]["recall"] == 1.0

@@ -94,3 +94,16 @@ def test_hopes_and_background_are_not_events():
             "The Iraqi army and the Peshmerga had previously reached a joint agreement but it was never "
             "implemented.")
     assert _events(text) == []
+
+
+def test_named_base_handover_and_led_delegation():
+    handover = _events("US forces handed over the K1 air base in Kirkuk to the Iraqi army on Sunday, the coalition "
+                       "said.", date(2020, 3, 31))
+    assert [(r["event_type"], r["location"], r["province_code"], r["event_date"]) for r in handover] == [
+        ("base_handover", "K1 air base", "IQ-KI", date(2020, 3, 29))]
+    # the source of the statement is no party to the handover
+    assert "Global Coalition to Defeat ISIS" not in handover[0]["organisations"]
+    visit = _events("A Peshmerga delegation headed by Jabar Yawar arrived in Baghdad on Monday for talks with the "
+                    "Ministry of Defense.", date(2020, 3, 31))
+    assert [(r["event_type"], r["participants"], r["province_code"]) for r in visit] == [
+        ("delegation_visit", ["Jabar Yawar"], "IQ-BG")]

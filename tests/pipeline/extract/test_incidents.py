@@ -127,6 +127,12 @@ ONE_INCIDENT = [
      "(Rutba, Anbar), killing 4 IS militants.", date(2020, 6, 16),
      dict(event_type="security_operation", perpetrator="Iraqi Security Forces", province_code="IQ-AN", killed=4,
           target_type="militants")),
+    ("Two rockets landed near Baghdad airport on Tuesday night, causing no casualties.", date(2020, 6, 3),
+     dict(event_type="bombing", perpetrator=U, province_code="IQ-BG", killed=0, wounded=0,
+          event_date=date(2020, 6, 2))),
+    ("Clashes erupted between IS militants and the Iraqi army near Tuz Khurmatu, Salahaddin, leaving two "
+     "soldiers dead.", date(2020, 6, 3),
+     dict(event_type="armed_assault", perpetrator="ISIS", province_code="IQ-SD", killed=2, target_type="military")),
     ("Eleven people, mostly women and children, were abducted by ISIS militants from a village near Hawija in "
      "Kirkuk governorate.", date(2016, 2, 3),
      dict(event_type="kidnapping", perpetrator="ISIS", province_code="IQ-KI", kidnapped=11)),
