@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from assets.resources import WarehouseResource
@@ -83,7 +84,7 @@ class SchemaPrefixedTranslator(DagsterDbtTranslator):
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     """Runs `dbt build` (models and their tests, the tests becoming asset checks) on the work file."""
     store = warehouse.warehouse()
-    weekly_output = None
+    weekly_output, weekly = None, None
     with store.lock():
         # dbt's profile reads the work path from the environment of its own process.
         os.environ["SITREP_WAREHOUSE_WORK_PATH"] = str(store.work_path)
@@ -93,15 +94,15 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
                 weekly_output = event
                 continue
             yield event
+        if weekly_output is not None:
+            # Still under the writer lock: even a read-only connection blocks another run's writer.
+            con = duckdb.connect(str(store.work_path), read_only=True)
+            try:
+                weekly = weekly_attacks(con)
+            finally:
+                con.close()
     if weekly_output is not None:
         chart_path = store.published_path.parent / "reports" / f"{CHART_MART}.png"
-        import duckdb
-
-        con = duckdb.connect(str(store.work_path), read_only=True)
-        try:
-            weekly = weekly_attacks(con)
-        finally:
-            con.close()
         render_weekly_chart(weekly, chart_path)
         yield weekly_output.with_metadata(
             {

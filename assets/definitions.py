@@ -20,6 +20,8 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[daily_refresh_schedule],
     sensors=[new_articles_sensor],
+    # One DuckDB writer: `dagster asset materialize` (the implicit asset job) runs in-process too.
+    executor=dg.in_process_executor,
     resources={
         "landing": LandingDirectory(),
         "warehouse": WarehouseResource(),

@@ -50,6 +50,7 @@ __all__ = [
     "ingest_directory",
     "decode_bytes",
     "detect_language",
+    "detect_languages",
     "find_near_duplicates",
     "paragraphs_frame",
     "paragraph_fingerprint",
@@ -272,6 +273,53 @@ def _latin_language(sample: str) -> str:
     return lang if n >= 0.08 * len(words) else "und"
 
 
+_STOPWORD_TABLE = pl.DataFrame(
+    [(w, rank) for rank, stop in enumerate(_STOPWORDS.values()) for w in sorted(stop)],
+    schema={"w": pl.Utf8, "rank": pl.UInt8},
+    orient="row",
+)
+_LANGS = list(_STOPWORDS)
+_NON_LATIN = f"[{_ARABIC.pattern[1:-1]}{_CYRILLIC.pattern[1:-1]}]"
+
+
+def detect_languages(texts: pl.Series) -> pl.Series:
+    """`detect_language` of every text, the stopword counting done in one polars pass; texts
+    with Arabic or Cyrillic letters (few) go through `detect_language` itself."""
+    frame = pl.DataFrame({"t": texts.cast(pl.Utf8)}).with_row_index("i")
+    non_latin = frame.select(pl.col("t").fill_null("").str.slice(0, 3000).str.contains(_NON_LATIN))["t"]
+    words = (
+        frame.lazy()
+        .select("i", w=pl.col("t").fill_null("").str.slice(0, 2000).str.to_lowercase().str.extract_all(_LATIN_WORD.pattern))
+        .with_columns(n=pl.col("w").list.len())
+    )
+    # Ties go to the language listed first, as max() over the dict does in _latin_language.
+    best = (
+        words.select("i", "w")
+        .explode("w")
+        .join(_STOPWORD_TABLE.lazy(), on="w")
+        .group_by("i", "rank")
+        .agg(hits=pl.len())
+        .sort(["i", "hits", "rank"], descending=[False, True, False])
+        .group_by("i", maintain_order=True)
+        .first()
+    )
+    out = (
+        words.select("i", "n")
+        .join(best, on="i", how="left")
+        .sort("i")
+        .select(
+            lang=pl.when((pl.col("n") >= 4) & pl.col("hits").is_not_null() & (pl.col("hits") >= 0.08 * pl.col("n")))
+            .then(pl.col("rank").replace_strict(list(range(len(_LANGS))), _LANGS, return_dtype=pl.Utf8))
+            .otherwise(pl.lit("und"))
+        )
+        .collect()["lang"]
+        .to_list()
+    )
+    for i in non_latin.arg_true().to_list():
+        out[i] = detect_language(texts[i])
+    return pl.Series("language", out, dtype=pl.Utf8)
+
+
 # --------------------------------------------------------------------------------------------
 # Walking the landing directory
 # --------------------------------------------------------------------------------------------
@@ -280,14 +328,19 @@ def _latin_language(sample: str) -> str:
 @dataclass
 class _Entry:
     rel: str
-    path: Path
+    path: str  # a str, not a Path: for 100k small files pathlib costs as much as reading them
+    name: str
     problem: str | None = None  # set when the entry is quarantined without being read
 
+    @property
+    def suffix(self) -> str:
+        i = self.name.rfind(".")  # pathlib's rule: no suffix for ".name" or "name."
+        return self.name[i:] if 0 < i < len(self.name) - 1 else ""
 
-def _rel_posix(path: Path, root: Path) -> str:
-    rel = path.relative_to(root).as_posix()
+
+def _posix_name(name: str) -> str:
     # File names that are not valid UTF-8 arrive as surrogate escapes; polars cannot hold those.
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _within(path: str, root: str) -> bool:
@@ -297,49 +350,49 @@ def _within(path: str, root: str) -> bool:
 def _walk(root: Path) -> Iterator[_Entry]:
     real_root = os.path.realpath(root)
 
-    def visit(directory: Path) -> Iterator[_Entry]:
+    def visit(directory: str, prefix: str) -> Iterator[_Entry]:
         try:
             with os.scandir(directory) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
-            yield _Entry(_rel_posix(directory, root) + "/", directory, f"cannot list directory ({exc.strerror or exc})")
+            yield _Entry((prefix or "./"), directory, os.path.basename(directory), f"cannot list directory ({exc.strerror or exc})")
             return
         for entry in entries:
-            path = Path(entry.path)
-            rel = _rel_posix(path, root)
+            path = entry.path
+            rel = prefix + _posix_name(entry.name)
             try:
                 if entry.is_symlink():
                     target = os.path.realpath(path)
                     if not _within(target, real_root):
-                        yield _Entry(rel, path, "symlink points outside the landing directory (not followed)")
+                        yield _Entry(rel, path, entry.name, "symlink points outside the landing directory (not followed)")
                     elif not os.path.exists(target):
-                        yield _Entry(rel, path, "broken symlink")
+                        yield _Entry(rel, path, entry.name, "broken symlink")
                     elif os.path.isdir(target):
-                        yield _Entry(rel, path, "symlink to a directory (not followed, to avoid loops)")
+                        yield _Entry(rel, path, entry.name, "symlink to a directory (not followed, to avoid loops)")
                     elif os.path.isfile(target):
-                        yield _Entry(rel, path)
+                        yield _Entry(rel, path, entry.name)
                     else:
-                        yield _Entry(rel, path, "not a regular file")
+                        yield _Entry(rel, path, entry.name, "not a regular file")
                 elif entry.is_dir(follow_symlinks=False):
-                    yield from visit(path)
+                    yield from visit(path, rel + "/")
                 elif entry.is_file(follow_symlinks=False):
-                    yield _Entry(rel, path)
+                    yield _Entry(rel, path, entry.name)
                 else:
                     # FIFOs, sockets, devices: opening one could block or read forever.
-                    yield _Entry(rel, path, "not a regular file")
+                    yield _Entry(rel, path, entry.name, "not a regular file")
             except OSError as exc:
-                yield _Entry(rel, path, f"cannot read ({exc.strerror or exc})")
+                yield _Entry(rel, path, entry.name, f"cannot read ({exc.strerror or exc})")
 
-    yield from visit(root)
+    yield from visit(os.fspath(root), "")
 
 
-def _read_limited(path: Path, max_bytes: int) -> tuple[bytes | None, str | None]:
+def _read_limited(path: str | Path, max_bytes: int) -> tuple[bytes | None, str | None]:
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            return None, f"too large ({size / 2**20:.1f} MB > limit {max_bytes / 2**20:g} MB)"
         with open(path, "rb") as fh:
-            # read(n) allocates n bytes up front: ask for what stat reported, plus one byte to
+            size = os.fstat(fh.fileno()).st_size
+            if size > max_bytes:
+                return None, f"too large ({size / 2**20:.1f} MB > limit {max_bytes / 2**20:g} MB)"
+            # read(n) allocates n bytes up front: ask for what fstat reported, plus one byte to
             # notice a file that grew since.
             data = fh.read(size + 1)
             if len(data) > size:
@@ -426,13 +479,24 @@ def _parse_manifest(text: str, manifest_dir: str) -> tuple[dict[str, _Meta], str
 
 
 class _Collector:
-    def __init__(self, run_id: str, now: datetime, known_ids: Collection[str]):
+    def __init__(
+        self, run_id: str, now: datetime, known_ids: Collection[str], known_files: dict[tuple[str, str], tuple] | None = None
+    ):
         self.run_id = run_id
         self.now = now
         self.known = known_ids
+        self.known_files = known_files or {}
         self.log: list[dict] = []
         self.articles: list[dict] = []
         self.by_id: dict[str, dict] = {}
+        self.earlier: dict[str, str] = {}  # article_id -> source_file, of earlier batches of this run
+
+    def next_batch(self) -> None:
+        """Hand over the rows collected so far; only the ids of their articles are kept."""
+        self.earlier.update((aid, row["source_file"]) for aid, row in self.by_id.items())
+        self.by_id = {}
+        self.articles = []
+        self.log = []
 
     def record(self, path: str, sha: str | None, status: str, reason: str | None, article_id: str | None = None):
         self.log.append(
@@ -490,7 +554,7 @@ class _Collector:
             "published_at_basis": basis,
             "body": cleaned.body,
             "near_duplicate_of": None,
-            "language": detect_language(cleaned.body),
+            "language": None,  # detect_languages, for the whole batch at once
             "content_sha256": sha,
             "char_count": len(cleaned.body),
         }
@@ -508,6 +572,11 @@ class _Collector:
             why = f"duplicate of article {article_id} (first read from {first['source_file']})"
             self.record(path, sha, "duplicate", "; ".join([why, *notes]), article_id)
             return
+        if article_id in self.earlier:
+            # Read in an earlier batch of this run, already handed over: its row stays as it is.
+            why = f"duplicate of article {article_id} (first read from {self.earlier[article_id]})"
+            self.record(path, sha, "duplicate", "; ".join([why, *notes]), article_id)
+            return
         if article_id in self.known:
             why = f"duplicate of article {article_id} already in the warehouse"
             self.record(path, sha, "duplicate", "; ".join([why, *notes]), article_id)
@@ -519,6 +588,42 @@ class _Collector:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _known_files_lookup(known_files: pl.DataFrame | None) -> dict[tuple[str, str], tuple]:
+    """{(path, content_sha256): (status, article_id, reason)} from earlier runs' log rows; a later
+    row for the same path wins."""
+    if known_files is None or not known_files.height:
+        return {}
+    cols = known_files.columns
+    frame = known_files.select(
+        pl.col("path").cast(pl.Utf8),
+        pl.col("content_sha256").cast(pl.Utf8),
+        pl.col("status").cast(pl.Utf8),
+        pl.col("article_id").cast(pl.Utf8),
+        (pl.col("reason").cast(pl.Utf8) if "reason" in cols else pl.lit(None, dtype=pl.Utf8)).alias("reason"),
+    ).drop_nulls(["path", "content_sha256"])
+    return {(p, h): (st, aid, r) for p, h, st, aid, r in frame.iter_rows()}
+
+
+def _skip_unchanged(c: _Collector, path: str, sha: str) -> bool:
+    """Log a file (or JSONL line) read before with these very bytes, without parsing it again.
+
+    Loaded or duplicate earlier: only when its article is still held (``known_article_ids``), so
+    an article that never reached the warehouse is read again rather than lost.
+    """
+    hit = c.known_files.get((path, sha))
+    if hit is None:
+        return False
+    status, article_id, reason = hit
+    if status == "quarantined":
+        reason = reason or "quarantined in an earlier run"
+        c.record(path, sha, "quarantined", reason if reason.startswith("unchanged: ") else f"unchanged: {reason}")
+        return True
+    if status in ("loaded", "duplicate") and article_id is not None and article_id in c.known:
+        c.record(path, sha, "duplicate", f"unchanged since an earlier run (article {article_id})", article_id)
+        return True
+    return False
 
 
 def _decode_notes(encoding: str) -> list[str]:
@@ -619,6 +724,8 @@ def _ingest_jsonl(c: _Collector, entry: _Entry, data: bytes, meta: _Meta | None)
         seen_any = True
         path = f"{entry.rel}#L{lineno}"
         line_bytes = line.encode("utf-8", "surrogatepass")
+        if c.known_files and _skip_unchanged(c, path, _sha(line_bytes)):
+            continue
         try:
             obj = json.loads(line)
         except RecursionError:
@@ -682,10 +789,24 @@ _MIX = 0x9E3779B1  # spreads the bits before the 1-in-3 sample is taken
 
 @dataclass
 class Fingerprints:
-    """Paragraph fingerprints of a set of articles, in frames ready for joins."""
+    """Paragraph fingerprints of a set of articles, in frames ready for joins.
 
-    paragraphs: pl.DataFrame  # article_id, paragraph_idx, plen, h (16-hex exact hash)
-    samples: pl.DataFrame  # article_id, paragraph_idx, s (UInt64 sampled 5-gram hash)
+    Articles are numbered (``aix``, UInt32, into ``ids``) so the joins over hundreds of
+    thousands of sampled 5-grams compare integers, not 16-character strings.
+    """
+
+    ids: pl.Series  # article_id of each aix
+    paragraphs: pl.DataFrame  # aix, paragraph_idx, plen, h (16-hex exact hash)
+    samples: pl.DataFrame  # aix, paragraph_idx, s (UInt64 sampled 5-gram hash)
+
+
+def _numbered(frame: pl.LazyFrame, offset: int = 0) -> tuple[pl.LazyFrame, pl.Series]:
+    """(frame with ``aix`` in place of ``article_id``, the ids in aix order)."""
+    ids = frame.select(pl.col("article_id").unique(maintain_order=True)).collect()["article_id"]
+    table = pl.LazyFrame(
+        {"article_id": ids, "aix": pl.int_range(offset, offset + len(ids), dtype=pl.UInt32, eager=True)}
+    )
+    return frame.join(table, on="article_id", how="left", maintain_order="left").drop("article_id"), ids
 
 
 def fingerprints(articles: pl.DataFrame) -> Fingerprints:
@@ -698,27 +819,32 @@ def fingerprints(articles: pl.DataFrame) -> Fingerprints:
     (or another polars version) computes the same values.
     """
     # Few collects on purpose: each eager polars call costs milliseconds of fixed overhead.
+    numbered, ids = _numbered(articles.lazy().select("article_id", "body"))
     lines = (
-        articles.lazy()
-        .select("article_id", line=pl.col("body").fill_null("").str.split("\n"))
+        numbered.select("aix", line=pl.col("body").fill_null("").str.split("\n"))
         .explode("line")
         .filter(pl.col("line").str.strip_chars().str.len_chars() > 0)
-        .with_columns(paragraph_idx=pl.int_range(pl.len(), dtype=pl.Int64).over("article_id"))
+        .with_columns(paragraph_idx=pl.int_range(pl.len(), dtype=pl.Int64).over("aix"))
         .with_row_index("pid")
         .with_columns(words=pl.col("line").str.to_lowercase().str.extract_all(r"\w+"))
-        .with_columns(key=pl.col("words").list.join(" "), plen=pl.col("line").str.len_chars().cast(pl.Int64))
+        .select(
+            "pid", "aix", "paragraph_idx", "words",
+            key=pl.col("words").list.join(" "), plen=pl.col("line").str.len_chars().cast(pl.Int64),
+        )
         .collect()
     )
     paragraphs = pl.DataFrame(
         {
-            "article_id": lines["article_id"],
+            "aix": lines["aix"],
             "paragraph_idx": lines["paragraph_idx"],
             "plen": lines["plen"],
             "h": [hashlib.sha256(k.encode("utf-8", "surrogatepass")).hexdigest()[:16] for k in lines["key"].to_list()],
         },
-        schema={"article_id": pl.Utf8, "paragraph_idx": pl.Int64, "plen": pl.Int64, "h": pl.Utf8},
+        schema={"aix": pl.UInt32, "paragraph_idx": pl.Int64, "plen": pl.Int64, "h": pl.Utf8},
     )
-    tokens = lines.lazy().select("pid", "article_id", "paragraph_idx", w=pl.col("words")).explode("w").drop_nulls("w")
+    # Only the paragraph number travels with each word; which article it belongs to is joined
+    # back after sampling, on a third of the rows.
+    tokens = lines.lazy().select("pid", w=pl.col("words")).explode("w").drop_nulls("w")
     vocab = tokens.select(pl.col("w").unique()).collect()["w"]
     vocab_hash = pl.LazyFrame(
         {"w": vocab, "wh": [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in vocab.to_list()]},
@@ -730,16 +856,20 @@ def fingerprints(articles: pl.DataFrame) -> Fingerprints:
     h = pl.col("wh")
     for k in range(1, SHINGLE_WORDS):
         h = (h * _SHINGLE_MULT + pl.col("wh").shift(-k)) % _MOD32
+    # (paragraph, 5-gram) pairs are made unique as one 64-bit key (paragraph number in the high
+    # half, the 32-bit hash in the low half): much cheaper than a two-column unique.
     samples = (
-        tokens.select("article_id", "paragraph_idx", s=h, same=pl.col("pid").shift(-(SHINGLE_WORDS - 1)) == pl.col("pid"))
+        tokens.select("pid", s=h, same=pl.col("pid").shift(-(SHINGLE_WORDS - 1)) == pl.col("pid"))
         .filter(pl.col("same"))
-        .drop("same")
-        .with_columns(s=(pl.col("s") * _MIX) % _MOD32)
-        .filter((pl.col("s") // 65536) % SAMPLE_MOD == 0)
-        .unique(maintain_order=True)
+        .select(key=pl.col("pid").cast(pl.UInt64) * _MOD32 + (pl.col("s") * _MIX) % _MOD32)
+        .filter(((pl.col("key") % _MOD32) // 65536) % SAMPLE_MOD == 0)
+        .unique()
+        .select(pid=(pl.col("key") // _MOD32).cast(pl.UInt32), s=pl.col("key") % _MOD32)
+        .join(lines.lazy().select("pid", "aix", "paragraph_idx"), on="pid", how="left")
+        .select("aix", "paragraph_idx", "s")
         .collect()
     )
-    return Fingerprints(paragraphs=paragraphs, samples=samples)
+    return Fingerprints(ids=ids, paragraphs=paragraphs, samples=samples)
 
 
 def paragraphs_frame(articles: pl.DataFrame, prints: Fingerprints | None = None) -> pl.DataFrame:
@@ -748,12 +878,14 @@ def paragraphs_frame(articles: pl.DataFrame, prints: Fingerprints | None = None)
     5-gram hashes in decimal, space-separated (what `find_near_duplicates` needs from an
     earlier run to recognise a rewritten paragraph)."""
     prints = prints or fingerprints(articles)
-    sampled = prints.samples.lazy().group_by("article_id", "paragraph_idx").agg(
+    sampled = prints.samples.lazy().group_by("aix", "paragraph_idx").agg(
         tail=pl.col("s").sort().cast(pl.Utf8).str.join(" ")
     )
+    ids = pl.LazyFrame({"aix": pl.int_range(len(prints.ids), dtype=pl.UInt32, eager=True), "article_id": prints.ids})
     return (
         prints.paragraphs.lazy()
-        .join(sampled, on=["article_id", "paragraph_idx"], how="left", maintain_order="left")
+        .join(sampled, on=["aix", "paragraph_idx"], how="left", maintain_order="left")
+        .join(ids, on="aix", how="left", maintain_order="left")
         .select(
             "article_id",
             "paragraph_idx",
@@ -772,19 +904,43 @@ def paragraph_fingerprint(paragraph: str) -> str:
     return frame["paragraph_hash"][0] if frame.height else ""
 
 
-def _parse_stored(frame: pl.DataFrame) -> Fingerprints:
-    """Stored fingerprints back into join frames (plen unknown, and not needed for them)."""
-    parts = frame.select("article_id", "paragraph_idx", parts=pl.col("paragraph_hash").fill_null("").str.split(" "))
-    paragraphs = parts.select(
-        "article_id", "paragraph_idx", plen=pl.lit(None, dtype=pl.Int64), h=pl.col("parts").list.first()
+def _parse_stored(frame: pl.LazyFrame, batch: Fingerprints) -> Fingerprints:
+    """Stored fingerprints back into join frames (plen unknown, and not needed for them),
+    numbered after the batch's articles.
+
+    Only the stored paragraphs' exact hashes and sampled 5-grams that also occur in the batch
+    are kept: nothing else can match, and counting a 5-gram's articles (for the stock-phrase
+    cut-off) only ever asks about the batch's own 5-grams.
+    """
+    parts = (
+        frame.select("article_id", "paragraph_idx", parts=pl.col("paragraph_hash").fill_null("").str.split(" "))
+        .with_row_index("r")
+        .collect()
     )
-    samples = (
-        parts.select("article_id", "paragraph_idx", s=pl.col("parts").list.slice(1))
-        .explode("s")
-        .with_columns(pl.col("s").str.to_integer(base=10, strict=False).cast(pl.UInt64, strict=False))
-        .drop_nulls("s")
+    # The 5-grams are exploded with a row number only; article ids are joined back to the few kept.
+    samples, exact = pl.collect_all(
+        [
+            parts.lazy()
+            .select("r", s=pl.col("parts").list.slice(1))
+            .explode("s")
+            .with_columns(pl.col("s").str.to_integer(base=10, strict=False).cast(pl.UInt64, strict=False))
+            .drop_nulls("s")
+            .join(batch.samples.lazy().select(pl.col("s").unique()), on="s", how="semi"),
+            parts.lazy()
+            .select("r", h=pl.col("parts").list.first())
+            .join(batch.paragraphs.lazy().select(pl.col("h").unique()), on="h", how="semi"),
+        ]
     )
-    return Fingerprints(paragraphs=paragraphs, samples=samples)
+    rows = parts.lazy().select("r", "article_id", "paragraph_idx").join(
+        pl.concat([samples.lazy().select("r"), exact.lazy().select("r")]).unique(), on="r", how="semi"
+    )
+    numbered, ids = _numbered(rows, offset=len(batch.ids))
+    numbered = numbered.collect()
+    paragraphs = exact.join(numbered, on="r").select(
+        "aix", "paragraph_idx", plen=pl.lit(None, dtype=pl.Int64), h="h"
+    )
+    samples = samples.join(numbered, on="r").select("aix", "paragraph_idx", "s")
+    return Fingerprints(ids=ids, paragraphs=paragraphs, samples=samples)
 
 
 def find_near_duplicates(
@@ -813,58 +969,63 @@ def find_near_duplicates(
     ids = articles["article_id"].to_list()
     prints = prints or fingerprints(articles)
     b_exact, b_samples = prints.paragraphs, prints.samples
-    lengths = b_exact.select("article_id", "paragraph_idx", "plen")
+    lengths = b_exact.select("aix", "paragraph_idx", "plen")
     p_exact, p_samples = b_exact, b_samples
+    all_ids = prints.ids.to_list()
     known_dates: dict[str, date | None] = {}
     if known_paragraphs is not None and known_paragraphs.height:
         cols = known_paragraphs.columns
-        known = known_paragraphs.select(
+        known = known_paragraphs.lazy().select(
             pl.col("article_id").cast(pl.Utf8),
             (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
              else pl.int_range(pl.len(), dtype=pl.Int64).over("article_id")).alias("paragraph_idx"),
             pl.col("paragraph_hash").cast(pl.Utf8),
         ).filter(~pl.col("article_id").is_in(ids))
-        stored = _parse_stored(known)
+        stored = _parse_stored(known, prints)
+        all_ids += stored.ids.to_list()
         p_exact = pl.concat([b_exact, stored.paragraphs])
         p_samples = pl.concat([b_samples, stored.samples])
-        if "published_at" in cols:
+        if "published_at" in cols and len(stored.ids):
             known_dates = dict(
-                known_paragraphs.select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date))
+                known_paragraphs.lazy()
+                .select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date))
+                .join(pl.LazyFrame({"article_id": stored.ids}), on="article_id", how="semi")
                 .unique("article_id", keep="first")
+                .collect()
                 .iter_rows()
             )
 
     # One lazy plan, collected once: the joins are small and polars' per-call overhead is not.
     b_samples_l, p_samples_l, b_exact_l = b_samples.lazy(), p_samples.lazy(), b_exact.lazy()
-    pool_samples = p_samples_l.select(pl.col("article_id").alias("other"), "s").unique()
+    pool_samples = p_samples_l.select(pl.col("aix").alias("other"), "s").unique()
     common = (
         pool_samples.group_by("s").agg(df=pl.len()).filter(pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s")
     )
-    sample_size = b_samples_l.group_by("article_id", "paragraph_idx").agg(n_s=pl.len())
+    sample_size = b_samples_l.group_by("aix", "paragraph_idx").agg(n_s=pl.len())
     by_samples = (
         b_samples_l.join(common, on="s", how="anti")
         .join(pool_samples, on="s")
-        .filter(pl.col("article_id") != pl.col("other"))
-        .group_by("article_id", "paragraph_idx", "other")
+        .filter(pl.col("aix") != pl.col("other"))
+        .group_by("aix", "paragraph_idx", "other")
         .agg(hit=pl.len())
-        .join(sample_size, on=["article_id", "paragraph_idx"])
+        .join(sample_size, on=["aix", "paragraph_idx"])
         .filter((pl.col("n_s") >= 2) & (pl.col("hit") >= PARAGRAPH_SHARED * pl.col("n_s")))
-        .select("article_id", "paragraph_idx", "other")
+        .select("aix", "paragraph_idx", "other")
     )
     by_exact = (
-        b_exact_l.join(p_exact.lazy().select(pl.col("article_id").alias("other"), "h").unique(), on="h")
-        .filter(pl.col("article_id") != pl.col("other"))
-        .select("article_id", "paragraph_idx", "other")
+        b_exact_l.join(p_exact.lazy().select(pl.col("aix").alias("other"), "h").unique(), on="h")
+        .filter(pl.col("aix") != pl.col("other"))
+        .select("aix", "paragraph_idx", "other")
     )
     lengths_l = lengths.lazy()
-    n_paras = lengths_l.group_by("article_id").agg(n_paras=pl.len())
+    n_paras = lengths_l.group_by("aix").agg(n_paras=pl.len())
     shared = (
         pl.concat([by_exact, by_samples])
         .unique()
-        .join(lengths_l, on=["article_id", "paragraph_idx"])
-        .group_by("article_id", "other")
+        .join(lengths_l, on=["aix", "paragraph_idx"])
+        .group_by("aix", "other")
         .agg(shared=pl.len(), shared_long=(pl.col("plen") >= MIN_PARAGRAPH_CHARS).sum())
-        .join(n_paras, on="article_id")
+        .join(n_paras, on="aix")
         .filter(
             (pl.col("shared_long") >= MIN_SHARED_PARAGRAPHS)
             | (
@@ -873,7 +1034,7 @@ def find_near_duplicates(
                 & (pl.col("shared_long") >= 1)
             )
         )
-        .sort("article_id", "other")
+        .select("aix", "other")
         .collect()
     )
 
@@ -881,13 +1042,15 @@ def find_near_duplicates(
         # Same day: the fuller text is taken as the original (syndication trims; it rarely adds).
         return (published is None, published or date.min, -size, article_id)
 
-    sizes = lengths.group_by("article_id").agg(size=pl.col("plen").sum())
-    size_of = dict(sizes.iter_rows())
+    sizes = lengths.group_by("aix").agg(size=pl.col("plen").sum())
+    size_of = {all_ids[a]: s for a, s in sizes.iter_rows()}
     batch_when = {
         aid: when(d, aid, size_of.get(aid, 0)) for aid, d in zip(ids, articles["published_at"].to_list())
     }
     best: dict[str, tuple] = {}
-    for aid, other, shared_count, _, _ in shared.iter_rows():
+    # The winner is the minimum key, so the order pairs are visited in does not matter.
+    for a, o in shared.iter_rows():
+        aid, other = all_ids[a], all_ids[o]
         if other in batch_when:
             if batch_when[other] >= batch_when[aid]:
                 continue  # the other one is the later copy: it gets the link
@@ -917,15 +1080,51 @@ def ingest_directory(
     known_paragraphs: pl.DataFrame | None = None,
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    known_files: pl.DataFrame | None = None,
 ) -> IngestBatch:
     """Read every file under ``landing_dir`` (sorted, recursive) into articles, sentences,
-    paragraph fingerprints and one log row per input file."""
+    paragraph fingerprints and one log row per input file, as one batch.
+
+    ``known_files`` (``path``, ``content_sha256``, ``status``, ``article_id``, optional ``reason``:
+    the latest ``news.ingest_log`` row per path) makes a re-run incremental: a file whose bytes
+    are unchanged is logged ``duplicate`` ("unchanged since an earlier run") or quarantined again
+    with its earlier reason, without being decoded, cleaned or fingerprinted.
+    """
+    batches = list(
+        ingest_batches(
+            landing_dir, run_id=run_id, known_article_ids=known_article_ids, known_paragraphs=known_paragraphs,
+            now=now, max_bytes=max_bytes, known_files=known_files, batch_files=None,
+        )
+    )
+    return batches[0]
+
+
+def ingest_batches(
+    landing_dir: Path,
+    *,
+    run_id: str,
+    known_article_ids: Collection[str],
+    known_paragraphs: pl.DataFrame | None = None,
+    now: datetime | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    known_files: pl.DataFrame | None = None,
+    batch_files: int | None = 5000,
+) -> Iterator[IngestBatch]:
+    """`ingest_directory` in batches of about ``batch_files`` input files, so a landing directory
+    of any size is read in bounded memory (None: one batch). Always yields at least one batch.
+
+    Each batch's frames are complete for its files and can be written before the next is read.
+    Later batches treat the articles of earlier ones as already stored: a copy of one is a
+    ``duplicate`` of it, and near-duplicates link to it as to a stored article (so with files not
+    in date order a link can point from an earlier-dated copy to a later-dated article, as it does
+    across runs). An exact copy found in a later batch no longer adds its metadata to the first.
+    """
     root = Path(landing_dir)
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     known = known_article_ids if isinstance(known_article_ids, (set, frozenset, dict)) else set(known_article_ids)
-    c = _Collector(run_id, now, known)
+    c = _Collector(run_id, now, known, _known_files_lookup(known_files))
 
     entries = list(_walk(root)) if root.is_dir() else []
     if not root.is_dir():
@@ -935,7 +1134,7 @@ def ingest_directory(
     metadata: dict[str, _Meta] = {}
     manifest_rows: dict[str, list[str]] = {}
     for entry in entries:
-        if entry.problem is None and entry.path.name.lower() == MANIFEST_NAME:
+        if entry.problem is None and entry.name.lower() == MANIFEST_NAME:
             data, problem = _read_limited(entry.path, max_bytes)
             if data is None:
                 entry.problem = problem
@@ -952,50 +1151,84 @@ def ingest_directory(
             metadata.update(parsed)
             manifest_rows[entry.rel] = list(parsed)
 
-    seen_paths: set[str] = set()
-    for entry in entries:
-        seen_paths.add(entry.rel)
-        if entry.problem is not None:
-            c.record(entry.rel, None, "quarantined", entry.problem)
-            continue
-        suffix = entry.path.suffix.lower()
-        name = entry.path.name.lower()
-        if name == MANIFEST_NAME:
-            data, _ = _read_limited(entry.path, max_bytes)
-            n_rows = len(manifest_rows.get(entry.rel, []))
-            c.record(entry.rel, _sha(data) if data else None, "loaded", f"manifest with {n_rows} rows of metadata")
-            continue
-        if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES:
-            c.record(entry.rel, None, "quarantined", f"unsupported file type ({suffix or 'no extension'})")
-            continue
-        data, problem = _read_limited(entry.path, max_bytes)
-        if data is None:
-            c.record(entry.rel, None, "quarantined", problem)
-            continue
-        if not data.strip():
-            c.record(entry.rel, _sha(data), "quarantined", "empty file")
-            continue
-        meta = metadata.get(entry.rel)
-        try:
-            if suffix in TEXT_SUFFIXES:
-                _ingest_text(c, entry, data, meta)
-            elif suffix in JSONL_SUFFIXES:
-                _ingest_jsonl(c, entry, data, meta)
-            else:
-                _ingest_html(c, entry, data, meta)
-        except RecursionError:
-            c.record(entry.rel, _sha(data), "quarantined", "input nested too deeply to process")
-        except MemoryError:
-            c.record(entry.rel, _sha(data), "quarantined", "input too large to process in memory")
-        except Exception as exc:  # one unreadable file must not stop the run; the log says why
-            c.record(entry.rel, _sha(data), "quarantined", f"could not be processed ({type(exc).__name__}: {exc})"[:300])
+    # Fingerprints of earlier batches, in the stored format, for near-duplicates across batches.
+    stored = [_stored_format(known_paragraphs)] if known_paragraphs is not None and known_paragraphs.height else []
+    step = batch_files if batch_files and batch_files > 0 else max(len(entries), 1)
+    seen_paths = {entry.rel for entry in entries}
+    for first in range(0, max(len(entries), 1), step):
+        for entry in entries[first : first + step]:
+            _ingest_entry(c, entry, metadata, manifest_rows, max_bytes)
+        last = first + step >= len(entries)
+        if last:
+            for manifest, names in manifest_rows.items():
+                for rel in names:
+                    if rel not in seen_paths:
+                        c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
+        batch = _finish(c, pl.concat(stored, rechunk=False) if len(stored) > 1 else (stored or [None])[0])
+        if not last:
+            stored.append(
+                _stored_format(batch.paragraphs.join(batch.articles.select("article_id", "published_at"), on="article_id"))
+            )
+        c.next_batch()
+        yield batch
 
-    for manifest, names in manifest_rows.items():
-        for rel in names:
-            if rel not in seen_paths:
-                c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
 
+def _stored_format(paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """Stored fingerprints with all four columns, so those of several batches concatenate."""
+    cols = paragraphs.columns
+    return paragraphs.select(
+        pl.col("article_id").cast(pl.Utf8),
+        (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
+         else pl.int_range(pl.len(), dtype=pl.Int64).over("article_id")).alias("paragraph_idx"),
+        pl.col("paragraph_hash").cast(pl.Utf8),
+        (pl.col("published_at").cast(pl.Date) if "published_at" in cols else pl.lit(None, dtype=pl.Date)).alias("published_at"),
+    )
+
+
+def _ingest_entry(
+    c: _Collector, entry: _Entry, metadata: dict[str, _Meta], manifest_rows: dict[str, list[str]], max_bytes: int
+) -> None:
+    if entry.problem is not None:
+        c.record(entry.rel, None, "quarantined", entry.problem)
+        return
+    suffix = entry.suffix.lower()
+    name = entry.name.lower()
+    if name == MANIFEST_NAME:
+        data, _ = _read_limited(entry.path, max_bytes)
+        n_rows = len(manifest_rows.get(entry.rel, []))
+        c.record(entry.rel, _sha(data) if data else None, "loaded", f"manifest with {n_rows} rows of metadata")
+        return
+    if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES:
+        c.record(entry.rel, None, "quarantined", f"unsupported file type ({suffix or 'no extension'})")
+        return
+    data, problem = _read_limited(entry.path, max_bytes)
+    if data is None:
+        c.record(entry.rel, None, "quarantined", problem)
+        return
+    if c.known_files and _skip_unchanged(c, entry.rel, _sha(data)):
+        return
+    if not data.strip():
+        c.record(entry.rel, _sha(data), "quarantined", "empty file")
+        return
+    meta = metadata.get(entry.rel)
+    try:
+        if suffix in TEXT_SUFFIXES:
+            _ingest_text(c, entry, data, meta)
+        elif suffix in JSONL_SUFFIXES:
+            _ingest_jsonl(c, entry, data, meta)
+        else:
+            _ingest_html(c, entry, data, meta)
+    except RecursionError:
+        c.record(entry.rel, _sha(data), "quarantined", "input nested too deeply to process")
+    except MemoryError:
+        c.record(entry.rel, _sha(data), "quarantined", "input too large to process in memory")
+    except Exception as exc:  # one unreadable file must not stop the run; the log says why
+        c.record(entry.rel, _sha(data), "quarantined", f"could not be processed ({type(exc).__name__}: {exc})"[:300])
+
+
+def _finish(c: _Collector, known_paragraphs: pl.DataFrame | None) -> IngestBatch:
     articles = pl.DataFrame(c.articles, schema=ARTICLE_SCHEMA)
+    articles = articles.with_columns(detect_languages(articles["body"]))
     prints = fingerprints(articles)
     if articles.height:
         articles = articles.with_columns(find_near_duplicates(articles, known_paragraphs, prints=prints))

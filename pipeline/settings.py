@@ -20,3 +20,9 @@ def duckdb_path(override: str | os.PathLike | None = None) -> Path:
     """The published warehouse file analysts open (absolute, so dbt's cwd does not matter)."""
     value = override or os.environ.get("SITREP_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH
     return Path(value).expanduser().resolve()
+
+
+def extract_workers(override: int | None = None) -> int:
+    """Processes for extracting a large backlog: SITREP_EXTRACT_WORKERS, else one per core."""
+    value = override or int(os.environ.get("SITREP_EXTRACT_WORKERS", "0") or 0)
+    return max(1, value or (os.cpu_count() or 1))

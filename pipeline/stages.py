@@ -18,6 +18,8 @@ from pipeline.validation import ValidationOutcome, validate_table
 
 # Articles are extracted in batches so memory stays bounded whatever the size of the archive.
 EXTRACTION_BATCH_ARTICLES = 5_000
+# Below this many pending articles, starting worker processes costs more than it saves.
+PARALLEL_EXTRACTION_MIN_ARTICLES = 2_000
 
 
 @dataclass
@@ -116,49 +118,102 @@ def articles_to_extract(con, extractor_version: str) -> pl.DataFrame:
     )
 
 
-def run_extraction(warehouse: wh.Warehouse, run_id: str,
-                   batch_articles: int = EXTRACTION_BATCH_ARTICLES) -> StageSummary:
-    """Extract mentions and events from every article not yet read by this extractor version."""
-    from pipeline.extract import EXTRACTOR_VERSION, extract_all
+def _extract_chunk(articles: pl.DataFrame, sentences: pl.DataFrame):
+    from pipeline.extract import extract_all
     from pipeline.gazetteer import load_gazetteer
 
-    gazetteer = load_gazetteer()
+    return extract_all(articles, sentences, load_gazetteer())
+
+
+def _extract_batch(articles: pl.DataFrame, sentences: pl.DataFrame, pool, workers: int):
+    """Extract one batch, split across worker processes when there is a pool (articles are independent)."""
+    from pipeline.extract import Extraction
+
+    if pool is None:
+        return _extract_chunk(articles, sentences)
+    ids = articles["article_id"].sort()
+    chunks = [ids.gather_every(workers, offset) for offset in range(workers)]
+    futures = [
+        pool.submit(
+            _extract_chunk,
+            articles.filter(pl.col("article_id").is_in(chunk.to_list())),
+            sentences.filter(pl.col("article_id").is_in(chunk.to_list())),
+        )
+        for chunk in chunks
+    ]
+    parts = [future.result() for future in futures]
+    return Extraction(**{
+        table: pl.concat([getattr(part, table) for part in parts], how="vertical_relaxed")
+        for table in EXTRACTED_TABLES
+    })
+
+
+def run_extraction(warehouse: wh.Warehouse, run_id: str,
+                   batch_articles: int = EXTRACTION_BATCH_ARTICLES,
+                   workers: int | None = None) -> StageSummary:
+    """Extract mentions and events from every article not yet read by this extractor version.
+
+    Large backlogs fan out over `workers` processes (default: SITREP_EXTRACT_WORKERS, else the
+    number of cores); the single DuckDB writer stays in this process.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    from pipeline.extract import EXTRACTOR_VERSION
+    from pipeline.settings import extract_workers
+
+    workers = extract_workers(workers)
     summary = StageSummary(counts={"articles_extracted": 0})
+    pool = None
     with warehouse.writer() as con:
         pending = articles_to_extract(con, EXTRACTOR_VERSION)["article_id"].to_list()
-        for start in range(0, len(pending), batch_articles):
-            ids = pending[start : start + batch_articles]
-            id_frame = pl.DataFrame({"article_id": ids}).to_arrow()
-            con.register("sitrep_batch_ids", id_frame)
-            try:
-                articles = wh.read_frame(
-                    con,
-                    "SELECT article_id, published_at, body, language FROM news.articles "
-                    "WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids)",
-                )
-                sentences = wh.read_frame(
-                    con,
-                    "SELECT article_id, sentence_idx, paragraph_idx, char_start, char_end, text "
-                    "FROM news.sentences WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids) "
-                    "ORDER BY article_id, sentence_idx",
-                )
-            finally:
-                con.unregister("sitrep_batch_ids")
-            extraction = extract_all(articles, sentences, gazetteer)
-            with wh.transaction(con):
-                # Re-extraction replaces an article's rows wholesale: no stale or doubled events.
-                wh.delete_articles(con, (*EXTRACTED_TABLES, "extraction_log"), ids)
-                for table in EXTRACTED_TABLES:
-                    _validated_insert(con, table, getattr(extraction, table), run_id, summary)
-                wh.insert(
-                    con,
-                    "extraction_log",
-                    pl.DataFrame(
-                        {"article_id": ids, "extractor_version": EXTRACTOR_VERSION, "run_id": run_id}
-                    ),
-                )
-            summary.counts["articles_extracted"] += len(ids)
+        if workers > 1 and len(pending) >= PARALLEL_EXTRACTION_MIN_ARTICLES:
+            # spawn, not fork: the parent (a Dagster step) runs threads that fork would copy mid-lock.
+            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            _extract_pending(con, pending, batch_articles, pool, workers, run_id, summary)
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     return summary
+
+
+def _extract_pending(con, pending: list[str], batch_articles: int, pool, workers: int, run_id: str,
+                     summary: StageSummary) -> None:
+    from pipeline.extract import EXTRACTOR_VERSION
+
+    for start in range(0, len(pending), batch_articles):
+        ids = pending[start : start + batch_articles]
+        id_frame = pl.DataFrame({"article_id": ids}).to_arrow()
+        con.register("sitrep_batch_ids", id_frame)
+        try:
+            articles = wh.read_frame(
+                con,
+                "SELECT article_id, published_at, body, language FROM news.articles "
+                "WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids)",
+            )
+            sentences = wh.read_frame(
+                con,
+                "SELECT article_id, sentence_idx, paragraph_idx, char_start, char_end, text "
+                "FROM news.sentences WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids) "
+                "ORDER BY article_id, sentence_idx",
+            )
+        finally:
+            con.unregister("sitrep_batch_ids")
+        extraction = _extract_batch(articles, sentences, pool, workers)
+        with wh.transaction(con):
+            # Re-extraction replaces an article's rows wholesale: no stale or doubled events.
+            wh.delete_articles(con, (*EXTRACTED_TABLES, "extraction_log"), ids)
+            for table in EXTRACTED_TABLES:
+                _validated_insert(con, table, getattr(extraction, table), run_id, summary)
+            wh.insert(
+                con,
+                "extraction_log",
+                pl.DataFrame(
+                    {"article_id": ids, "extractor_version": EXTRACTOR_VERSION, "run_id": run_id}
+                ),
+            )
+        summary.counts["articles_extracted"] += len(ids)
 
 
 def run_publish(warehouse: wh.Warehouse, run_id: str) -> dict[str, int]:

@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -185,6 +186,12 @@ def materialize(articles_dir: Path, duckdb_path: Path, home: Path, log: Path) ->
     return RunResult(seconds, peak[0] if peak else 0.0, returncode, log)
 
 
+def _articles_extracted(log: Path) -> int | None:
+    """How many articles the run's extraction step read, from its Dagster log."""
+    found = re.findall(r"'articles_extracted': (\d+)", log.read_text(errors="replace"))
+    return sum(int(n) for n in found) if found else None
+
+
 def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
     import duckdb
 
@@ -313,6 +320,10 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
         incr = materialize(stats.articles_dir, duckdb_path, home, workdir / f"e2e_{size}" / "incremental.log")
         log(f"[{size}] incremental run (+{added}): {incr.seconds:.1f} s, rc={incr.returncode}")
         note_i = "" if incr.returncode == 0 else f"FAILED rc={incr.returncode}, see {incr.log}"
+        extracted = _articles_extracted(incr.log)
+        if extracted is not None and extracted > 2 * added:
+            # EXTRACTOR_VERSION changed between the two runs: everything was re-read.
+            note_i = (note_i + " " if note_i else "") + f"re-extracted {extracted} articles (rules changed)"
         rows += [Row(size, "incremental run (+1%) wall time", incr.seconds, "s", "time", note=note_i),
                  Row(size, "incremental / full", incr.seconds / full.seconds if ok else None, "ratio",
                      "level", note=note_i),

@@ -50,6 +50,15 @@ def _ascii(pattern: str) -> str:
     return "(?-u)" + pattern
 
 
+def _type_mask(patterns: list[str]) -> pl.Expr:
+    """Bit i set where patterns[i] occurs in the folded sentence (a necessary condition
+    for the grammar's i-th trigger regex on ASCII text)."""
+    mask = pl.lit(0, dtype=pl.Int64)
+    for bit, pattern in enumerate(patterns):
+        mask = mask | pl.col("ftext").str.contains(_ascii(pattern)).cast(pl.Int64) * (1 << bit)
+    return mask
+
+
 _JOIN = "\n\x00\n"  # never inside an alias, so no match spans two articles
 
 
@@ -87,6 +96,17 @@ def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema=schema)
     return pl.DataFrame(rows, schema=schema)
+
+
+_MENTION_COLUMNS = ("mention_id", "article_id", "sentence_idx", "char_start", "char_end", "text",
+                    "entity_type", "entity_name", "province_code", "place_type")
+
+
+def _column_frame(table: str, columns: dict[str, list]) -> pl.DataFrame:
+    from pipeline.schemas import polars_schema
+
+    schema = polars_schema(table)
+    return pl.DataFrame({name: columns[name] for name in schema}, schema=schema)
 
 
 def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None) -> Extraction:
@@ -128,17 +148,24 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
                                             r"|eighty|ninety|hundred|dozens?)\b")).alias("tally"),
             pl.col("ftext").str.contains(_ascii(_DATE_CUE)).alias("datecue"),
             pl.col("ftext").str.contains(_ascii(mentions.TITLE_CUE_PATTERN)).alias("title"),
+            _type_mask(incidents.TRIGGER_TYPE_PATTERNS).alias("inc_types"),
+            _type_mask(cooperation.TRIGGER_TYPE_PATTERNS).alias("coop_types"),
         )
     )
     by_article: dict[str, list[tuple]] = {}
     for row in sents.select("article_id", "sentence_idx", "paragraph_idx", "char_start", "char_end",
-                            "inc", "coop", "tally", "datecue", "title").iter_rows():
+                            "inc", "coop", "tally", "datecue", "title", "inc_types", "coop_types").iter_rows():
         by_article.setdefault(row[0], []).append(row[1:])
 
-    mention_rows: list[dict] = []
+    # Mentions are the bulk of the output: built column-wise, as row dicts cost polars
+    # far more to convert.
+    mention_cols: dict[str, list] = {name: [] for name in _MENTION_COLUMNS}
     incident_rows: list[dict] = []
     coop_rows: list[dict] = []
     tally_rows: list[dict] = []
+    # (article_id, char_start, event_type) -> reports so far: disambiguates report ids in
+    # O(1) (rescanning every earlier row was quadratic in the batch size)
+    incident_seen: dict[tuple, int] = {}
     for (article_id, published, body, norm), lower, exact, folded in zip(
             arts.select("article_id", "published_at", "body", "norm").iter_rows(), lowers, exact_hits, folded_hits):
         rows = by_article.get(article_id)
@@ -146,11 +173,16 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
             continue
         sent_objs = []
         inc_idx, coop_idx, tally_idx, title_idx = [], [], [], []
-        for pos, (idx, par, start, end, inc, coop, tally, datecue, title) in enumerate(rows):
+        for pos, (idx, par, start, end, inc, coop, tally, datecue, title, inc_types, coop_types) in enumerate(rows):
             if title:
                 title_idx.append(pos)
-            sent_objs.append(Sentence(idx, par if par is not None else 0, start, end, norm[start:end],
-                                      bool(datecue), pos))
+            text = norm[start:end]
+            if not text.isascii():
+                # the masks come from ASCII-mode regexes; Python's Unicode case folding
+                # can match more ("K" for "k"), so such sentences run every rule
+                inc_types = coop_types = -1
+            sent_objs.append(Sentence(idx, par if par is not None else 0, start, end, text,
+                                      bool(datecue), pos, inc_types, coop_types))
             if inc:
                 inc_idx.append(idx)
             if coop:
@@ -165,19 +197,22 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
         ctx.mentions = mentions.assign_sentences(ctx, ctx.mentions)
         ctx.index_mentions()
         for m in ctx.mentions:
-            mention_rows.append({
-                "mention_id": stable_id(article_id, "mention", m.start, m.end, m.entity_type),
-                "article_id": article_id, "sentence_idx": m.sentence_idx,
-                "char_start": m.start, "char_end": m.end, "text": m.text,
-                "entity_type": m.entity_type, "entity_name": m.entity_name,
-                "province_code": m.governorate if m.entity_type == "place" else None,
-                "place_type": m.place_type,
-            })
+            is_place = m.entity_type == "place"
+            mention_cols["mention_id"].append(stable_id(article_id, "mention", m.start, m.end, m.entity_type))
+            mention_cols["article_id"].append(article_id)
+            mention_cols["sentence_idx"].append(m.sentence_idx)
+            mention_cols["char_start"].append(m.start)
+            mention_cols["char_end"].append(m.end)
+            mention_cols["text"].append(m.text)
+            mention_cols["entity_type"].append(m.entity_type)
+            mention_cols["entity_name"].append(m.entity_name)
+            mention_cols["province_code"].append(m.governorate if is_place else None)
+            mention_cols["place_type"].append(m.kind if is_place else None)
         if not (inc_idx or coop_idx or tally_idx):
             continue
         if inc_idx:
             for inc in incidents.extract_incidents(ctx, index, inc_idx, casualty_counts):
-                incident_rows.append(_incident_row(ctx, inc, incident_rows))
+                incident_rows.append(_incident_row(ctx, inc, incident_seen))
         if coop_idx:
             for ev in cooperation.extract_cooperation(ctx, index, coop_idx):
                 coop_rows.append(_coop_row(ctx, ev))
@@ -192,16 +227,17 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
                     "evidence": body[t.char_start:t.char_end],
                 })
     return Extraction(
-        mentions=_frame("mentions", mention_rows),
+        mentions=_column_frame("mentions", mention_cols),
         incident_reports=_frame("incident_reports", incident_rows),
         cooperation_events=_frame("cooperation_events", coop_rows),
         claimed_tallies=_frame("claimed_tallies", tally_rows),
     )
 
 
-def _incident_row(ctx: ArticleContext, inc, previous: list[dict]) -> dict:
-    same = sum(1 for r in previous if r["article_id"] == inc.article_id and r["char_start"] == inc.char_start
-               and r["event_type"] == inc.event_type)
+def _incident_row(ctx: ArticleContext, inc, seen: dict[tuple, int]) -> dict:
+    key = (inc.article_id, inc.char_start, inc.event_type)
+    same = seen.get(key, 0)  # earlier reports of this article with the same start and type
+    seen[key] = same + 1
     targets = [name for name, _ in inc.targets]
     return {
         "report_id": stable_id(inc.article_id, "incident", inc.char_start, inc.char_end, inc.event_type, same),

@@ -53,7 +53,7 @@ def fold(text: str) -> str:
 
 def stable_id(*parts: object) -> str:
     """16-hex sha256 prefix of stable inputs (never run ids or timestamps)."""
-    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    raw = "\x1f".join(["" if p is None else str(p) for p in parts])  # a list joins faster than a generator
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
@@ -98,6 +98,10 @@ class Sentence:
     text: str  # folded
     has_date_cue: bool = True
     pos: int = 0  # position in ArticleContext.sentences
+    # Bit masks of the incident / cooperation trigger types a vectorised pre-filter found
+    # possible in this sentence (-1: all; see incidents.TRIGGER_TYPE_PATTERNS).
+    inc_types: int = -1
+    coop_types: int = -1
 
 
 @dataclass
@@ -221,6 +225,8 @@ class GazIndex:
     province_by_name: dict[str, str]  # lower-cased name / alias -> code
     militant_actors: frozenset[str]
     state_actors: frozenset[str]
+    # matched alias string -> its readings and flags (mentions._surface_readings)
+    surface_memo: dict = field(default_factory=dict)
 
     def lookup(self, surface: str) -> list[AliasInfo]:
         return self.aliases.get(surface.lower(), [])

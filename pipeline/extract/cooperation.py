@@ -39,6 +39,8 @@ _TRIGGERS = [
     ("meeting", r"met|meets?|meetings?|talks|received|hosted|conferred|round of (?:talks|meetings)|summit"),
 ]
 _TRIGGER_RES = [(t, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])", re.IGNORECASE)) for t, p in _TRIGGERS]
+# Per-type pre-filters for _find (see incidents.TRIGGER_TYPE_PATTERNS).
+TRIGGER_TYPE_PATTERNS = [rf"(?i)(?:{p})" for _, p in _TRIGGERS]
 CANDIDATE_PATTERN = r"(?i)\b(?:" + "|".join(p for _, p in _TRIGGERS) + r"|discuss(?:ed|es)?)\b"
 _DISCUSS_RE = re.compile(r"\bdiscuss(?:ed|es)?\b", re.IGNORECASE)
 _ANAPHOR_RE = re.compile(
@@ -77,6 +79,10 @@ _GENERIC_PARTIES = [
     (re.compile(r"\bthe Iraqis\b|\bIraqi (?:security )?forces\b", re.IGNORECASE), "Iraqi Security Forces"),
 ]
 
+# Every match of a _GENERIC_PARTIES pattern contains one of these (lower-cased); on ASCII
+# text (where IGNORECASE is plain lower-casing) a clause without any cannot match.
+_GENERIC_PARTY_WORDS = ("forces", "troops", "soldiers", "coalition", "iraqi")
+
 
 @dataclass
 class CoopEvent:
@@ -103,9 +109,11 @@ def _family(t: str) -> str:
     return "meet" if t in ("meeting", "delegation_visit") else t
 
 
-def _find(text: str) -> list[tuple[int, int, str]]:
+def _find(text: str, type_mask: int = -1) -> list[tuple[int, int, str]]:
     out = []
-    for etype, rx in _TRIGGER_RES:
+    for bit, (etype, rx) in enumerate(_TRIGGER_RES):
+        if not type_mask >> bit & 1:
+            continue
         for m in rx.finditer(text):
             out.append((m.start(), m.end(), etype))
     out.sort()
@@ -174,6 +182,11 @@ def _parties(ctx: ArticleContext, index: GazIndex, start: int, end: int) -> tupl
         org_spans.append((m.start, m.end))
         if m.entity_name not in orgs:
             orgs.append(m.entity_name)
+    span = norm[start:stop]
+    if span.isascii():
+        low = span.lower()
+        if not any(w in low for w in _GENERIC_PARTY_WORDS):
+            return persons, orgs
     for rx, name in _GENERIC_PARTIES:
         for g in rx.finditer(norm, start, stop):
             if any(s <= g.start() < e or g.start() <= s < g.end() for s, e in org_spans):
@@ -205,7 +218,7 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
         if s.idx not in candidates:
             continue
         text = s.text
-        triggers = _find(text)
+        triggers = _find(text, s.coop_types)
         quotes = quoted_spans(text)
         if not triggers:
             if _DISCUSS_RE.search(text) and events:

@@ -180,6 +180,38 @@ _NEEDS: dict[str, tuple[bool, bool, tuple[str, ...]]] = {
     "year_rel": (False, False, ("year",)),
 }
 _GATE_WORDS = frozenset(w for _, _, words in _NEEDS.values() for w in words)
+
+# Tighter necessary conditions for the costliest rules, on top of _NEEDS (each rule's
+# alternatives spelled out as words they cannot match without). Applied to ASCII text
+# only, where IGNORECASE is exactly lower-casing (Unicode case folding also matches "ſ"
+# for "s" and "K" for "k").
+_MONTH_FULL_NAMES = tuple(_MFULL[3:-1].split("|"))
+_YEAR4_RE = re.compile(r"(?:19|20)\d\d(?!\d)")  # the _Y of iso, year_range, year and my
+
+
+def _any(low: str, words: tuple[str, ...]) -> bool:
+    return any(w in low for w in words)
+
+
+def _may_anchor(low: str) -> bool:
+    return (
+        (_any(low, ("day", "night", "morning", "evening"))
+         and _any(low, ("same", "that", "next", "following", "previous", "preceding", "before", "after")))
+        or (("day" in low or "week" in low) and _any(low, ("later", "earlier", "before", "after")))
+        or ("hours" in low and ("later" in low or "earlier" in low))
+    )
+
+
+_DAYWORDS = ("yesterday", "today", "tonight", "tomorrow", "night", "morning", "afternoon", "evening")
+# kind -> predicate(text, lower-cased text, has a 19xx/20xx year)
+_STRICT_NEEDS = {
+    "dayword": lambda text, low, year: _any(low, _DAYWORDS),
+    "anchored": lambda text, low, year: _may_anchor(low),
+    "my": lambda text, low, year: year and _any(text, _MONTH_FULL_NAMES),
+    "iso": lambda text, low, year: year,
+    "year_range": lambda text, low, year: year,
+    "year": lambda text, low, year: year,
+}
 _DIGIT_RE = re.compile(r"\d")
 _MONTH_STEMS = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -514,11 +546,15 @@ def find_dates(text: str, published: date | None, anchor: date | None = None) ->
     has_month = any(m in text for m in _MONTH_STEMS)
     cands: list[tuple[int, int, str, re.Match, dict]] = []
     present = {w for w in _GATE_WORDS if w in low}
+    strict = text.isascii()
+    has_year = has_digit and _YEAR4_RE.search(text) is not None
     for kind, rx in _RULES:
         need_digit, need_month, words = _NEEDS[kind]
         if (need_digit and not has_digit) or (need_month and not has_month):
             continue
         if words and present.isdisjoint(words):
+            continue
+        if strict and kind in _STRICT_NEEDS and not _STRICT_NEEDS[kind](text, low, has_year):
             continue
         prefix = _PREFIXES.get(kind)
         for m in rx.finditer(text):

@@ -96,6 +96,19 @@ def _locate(norm: str, matches: list[str] | None) -> list[tuple[int, int, str]]:
     return out
 
 
+def _surface_readings(found: str, index: GazIndex) -> tuple[list, bool, bool, bool]:
+    """What a matched alias string means, independent of where it occurs: its readings,
+    whether all of them are context-dependent actors / context-dependent at all, and
+    whether it ends in "city"/"town". Memoised per surface on the index: an article
+    repeats its aliases, and a batch repeats them across articles."""
+    key = " ".join(found.split())
+    readings = [r for r in index.lookup(key) if not r.case_sensitive or r.surface == key]
+    all_context = all(r.needs_context for r in readings)
+    org_context = all_context and all(r.entity_type == "organisation" for r in readings)
+    city_suffix = re.search(r"\s(?:city|town)$", key, re.I) is not None
+    return readings, org_context, all_context and not org_context, city_suffix
+
+
 def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: list[str] | None,
                        lower: str, index: GazIndex) -> list[Mention]:
     """Mentions from the two Aho-Corasick passes: exact-case aliases on the folded text,
@@ -121,18 +134,21 @@ def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: lis
             kept.append(t)
             last_end = t[1]
     pending: list[Mention] = []
+    memo = index.surface_memo
     for pos, end, found in kept:
-        key = " ".join(found.split())
-        readings = [r for r in index.lookup(key) if not r.case_sensitive or r.surface == key]
+        hit = memo.get(found)
+        if hit is None:
+            hit = memo[found] = _surface_readings(found, index)
+        readings, org_context, place_context, city_suffix = hit
         if not readings:
             continue
         deferred = False
-        if all(r.needs_context for r in readings) and all(r.entity_type == "organisation" for r in readings):
+        if org_context:
             # an ambiguous actor name counts when a member noun follows it ("IS militants")
             # or when the article also names the actor unambiguously (checked at the end)
             nxt = norm[end:end + 16].split()
             deferred = not (nxt and nxt[0].lower().strip(".,;:") in _MEMBER_NOUNS)
-        elif all(r.needs_context for r in readings):
+        elif place_context:
             before = norm[max(0, pos - 20):pos].split()
             after = norm[end:end + 20].split()
             prev_word = before[-1].lower() if before else ""
@@ -141,7 +157,7 @@ def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: lis
                 continue
         reading = _choose_reading(readings, norm[end:end + 16])
         kind = reading.kind
-        if reading.entity_type == "place" and kind in _PROVINCE_TYPES and re.search(r"\s(?:city|town)$", key, re.I):
+        if reading.entity_type == "place" and kind in _PROVINCE_TYPES and city_suffix:
             kind = "city"  # "Kirkuk city" is the city, whatever tier the name's reading has
         province = reading.province_code
         if reading.entity_type == "place" and province is None:
@@ -224,6 +240,31 @@ _SPEECH_VERBS = tuple(" " + v for v in (
     "tweeted", "wrote"))
 _LED_BY_RE = re.compile(r"\b(?:headed|led|chaired|accompanied) by (?=[A-Z])")
 _POSSESSIVE_ANCHOR_RE = re.compile(r"\b(?:told|interviewed)\s+[A-Z][\w ]{0,30}?'s\s+")
+# Every match of _LED_BY_RE / _POSSESSIVE_ANCHOR_RE (both case-sensitive) starts with one of these.
+_LED_BY_WORDS = ("headed by ", "led by ", "chaired by ", "accompanied by ")
+_POSSESSIVE_WORDS = ("told", "interviewed")
+
+
+def _finditer_from(rx: re.Pattern, text: str, words: tuple[str, ...]):
+    """The matches of `rx.finditer(text)`, for a pattern whose every (non-empty) match
+    starts with one of `words`: `rx.match` is tried only where a word occurs (found at
+    memchr speed) instead of a regex scan of the whole article."""
+    starts = []
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            starts.append(i)
+            i = text.find(w, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i < end:
+            continue  # inside the previous match: finditer resumes after it
+        m = rx.match(text, i)
+        if m:
+            end = m.end()
+            yield m
+
+
 _NAME_BEFORE_RE = re.compile(rf"(?<![\w.'-])({_NAME})$")
 # Sentences with a title (vectorised pre-filter in Rust syntax: no look-arounds).
 TITLE_CUE_PATTERN = r"\b(?:" + "|".join(_TITLE_ALTS) + r")"
@@ -362,11 +403,11 @@ def person_mentions(ctx: ArticleContext, title_sentences: list[int]) -> list[Men
         m = _NAME_BEFORE_RE.search(norm, max(0, pos - 70), pos)
         if m:
             add(m.start(1), m.group(1))
-    for a in _LED_BY_RE.finditer(norm):
+    for a in _finditer_from(_LED_BY_RE, norm, _LED_BY_WORDS):
         m = _NAME_RE.match(norm, a.end())
         if m:
             add(m.start(), m.group(0))
-    for a in _POSSESSIVE_ANCHOR_RE.finditer(norm):
+    for a in _finditer_from(_POSSESSIVE_ANCHOR_RE, norm, _POSSESSIVE_WORDS):
         m = _NAME_RE.match(norm, a.end())
         if m:
             add(m.start(), m.group(0))

@@ -3,6 +3,7 @@ re-ingestion, and the frames matching the warehouse schemas."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -309,3 +310,134 @@ def test_saved_web_page_with_a_txt_name_is_read_as_html(tmp_path):
     row = b.articles.row(0, named=True)
     assert row["headline"] == "Mortar attack hits Tuz Khurmatu"
     assert "<" not in row["body"] and row["body"].startswith("Three mortar rounds")
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("an unchanged file was parsed again")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """1,000 articles of the seeded benchmark generator (monthly folders with manifests)."""
+    from pipeline.bench.corpus import generate_corpus
+
+    out = tmp_path_factory.mktemp("generated")
+    generate_corpus(out, 1000, 3)
+    return out / "articles"
+
+
+def test_unchanged_files_are_not_parsed_again(generated, tmp_path, monkeypatch):
+    """A second run over the same 1,000 generated files (plus a JSONL file and a quarantined
+    file) decodes, cleans and fingerprints nothing; an edited and a new file are read."""
+    import pipeline.ingest as ingest_mod
+
+    landing = tmp_path / "articles"
+    shutil.copytree(generated, landing)
+    sample = (ARTICLES / "002_aa01b27a992f3dc4.txt").read_text()
+    (landing / "feed.jsonl").write_text(
+        '{"text": %s, "published_at": "2020-07-21"}\n\nnot json\n' % json.dumps(sample)
+    )
+    (landing / "scan.txt").write_bytes(b"%PDF-1.4 binary")
+    first = ingest_directory(landing, run_id="r1", known_article_ids=[], now=NOW)
+    assert first.articles.height > 900
+    known_files = first.log.select("path", "content_sha256", "status", "article_id", "reason")
+    known_ids = set(first.articles["article_id"])
+
+    for name in ("clean_article", "detect_language"):
+        monkeypatch.setattr(ingest_mod, name, _refuse)
+    decoded: list[bytes] = []
+    real_decode = ingest_mod.decode_bytes
+    monkeypatch.setattr(ingest_mod, "decode_bytes", lambda data: decoded.append(data) or real_decode(data))
+    second = ingest_directory(
+        landing, run_id="r2", known_article_ids=known_ids, known_paragraphs=first.paragraphs,
+        known_files=known_files, now=NOW,
+    )
+    monkeypatch.undo()
+    # Only the manifests are decoded again, and the JSONL file (to hash its lines, which are
+    # then not parsed).
+    manifests = [d for d in decoded if d.startswith(b"file,")]
+    assert len(manifests) == len(list(landing.rglob("manifest.csv"))) > 0
+    assert [d for d in decoded if not d.startswith(b"file,")] == [(landing / "feed.jsonl").read_bytes()]
+    assert second.articles.height == second.sentences.height == second.paragraphs.height == 0
+    assert second.log.height == first.log.height
+    log = {row["path"]: row for row in second.log.iter_rows(named=True)}
+    before = {row["path"]: row for row in first.log.iter_rows(named=True)}
+    for path, row in before.items():
+        if path.endswith("manifest.csv"):
+            assert log[path]["status"] == "loaded"  # manifests are read every run: they may change
+        elif row["status"] == "quarantined":
+            assert log[path]["status"] == "quarantined"
+            assert log[path]["reason"] == f"unchanged: {row['reason']}"
+        else:
+            assert log[path]["status"] == "duplicate", path
+            assert log[path]["article_id"] == row["article_id"]
+            assert log[path]["reason"] == f"unchanged since an earlier run (article {row['article_id']})"
+    assert log["scan.txt"]["reason"].startswith("unchanged: binary or undecodable")
+    assert log["feed.jsonl#L1"]["status"] == "duplicate" and log["feed.jsonl#L3"]["status"] == "quarantined"
+
+    # An edited file and a new one are read; the unchanged ones still are not re-read, and an
+    # article the warehouse no longer holds is read again rather than lost.
+    edited = sorted(p for p in landing.rglob("*.txt") if p.name != "scan.txt")[0]
+    edited.write_text(edited.read_text() + "\n\nThe ministry said the operation was continuing.\n")
+    shutil.copyfile(ARTICLES / "004_ef71887a7f14ced2.txt", landing / "zz_new.txt")
+    dropped = first.log.filter(pl.col("path") == "feed.jsonl#L1")["article_id"][0]
+    third = ingest_directory(
+        landing, run_id="r3", known_article_ids=known_ids - {dropped}, known_files=known_files, now=NOW,
+    )
+    assert sorted(third.articles["source_file"]) == sorted(
+        [edited.relative_to(landing).as_posix(), "feed.jsonl#L1", "zz_new.txt"]
+    )
+    read_before = first.log.filter((pl.col("status") != "quarantined") & ~pl.col("path").str.ends_with("manifest.csv"))
+    skipped = third.log.filter(pl.col("reason").str.starts_with("unchanged since"))["path"].to_list()
+    assert sorted(skipped) == sorted(set(read_before["path"]) - {edited.relative_to(landing).as_posix(), "feed.jsonl#L1"})
+
+
+def test_batches_add_up_to_the_single_batch(generated, tmp_path):
+    import tracemalloc
+
+    from pipeline.ingest import ingest_batches
+
+    landing = tmp_path / "articles"
+    shutil.copytree(generated, landing)
+    first_file = sorted(landing.rglob("*.txt"))[0]
+    shutil.copyfile(first_file, landing / "zz_copy.txt")  # an exact copy, read in the last batch
+    one = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+    # tracemalloc sees the Python-side rows (texts, dicts), not the polars frames kept here.
+    tracemalloc.start()
+    try:
+        ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
+        peak_one = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        batches = list(ingest_batches(landing, run_id="r", known_article_ids=[], now=NOW, batch_files=150))
+        peak_batched = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    n_entries = one.log.height
+    assert len(batches) == -(-n_entries // 150)
+    assert all(b.log.height == 150 for b in batches[:-1])
+
+    log = pl.concat([b.log for b in batches])
+    assert log.select("path", "status", "article_id").sort("path").equals(
+        one.log.select("path", "status", "article_id").sort("path")
+    )
+    copy_row = log.filter(pl.col("path") == "zz_copy.txt").row(0, named=True)
+    assert copy_row["status"] == "duplicate"
+    assert f"first read from {first_file.relative_to(landing).as_posix()}" in copy_row["reason"]
+
+    articles = pl.concat([b.articles for b in batches])
+    assert articles["article_id"].is_unique().all()
+    assert articles.drop("near_duplicate_of").sort("article_id").equals(
+        one.articles.drop("near_duplicate_of").sort("article_id")
+    )
+    for name in ("sentences", "paragraphs"):
+        keys = ["article_id", "sentence_idx" if name == "sentences" else "paragraph_idx"]
+        assert pl.concat([getattr(b, name) for b in batches]).sort(keys).equals(getattr(one, name).sort(keys))
+    # Near-duplicates still link across batches: to this batch's articles or earlier ones.
+    assert articles["near_duplicate_of"].is_not_null().sum() >= one.articles["near_duplicate_of"].is_not_null().sum()
+    seen: set[str] = set()
+    for b in batches:
+        seen |= set(b.articles["article_id"])
+        assert set(b.articles["near_duplicate_of"].drop_nulls()) <= seen
+    # Rows of finished batches are not kept: the Python-side peak of a batch is far below the
+    # whole directory's.
+    assert peak_batched < 0.5 * peak_one
