@@ -31,8 +31,8 @@ def pandera_check_spec(asset_key: dg.AssetKey, table: str) -> dg.AssetCheckSpec:
     )
 
 
-def pandera_check_result(asset_key: dg.AssetKey, table: str,
-                         outcome: ValidationOutcome | None) -> dg.AssetCheckResult:
+def pandera_check_result(asset_key: dg.AssetKey, table: str, outcome: ValidationOutcome | None,
+                         rows_valid: int = 0) -> dg.AssetCheckResult:
     if outcome is None:  # nothing new to validate in this run
         return dg.AssetCheckResult(
             asset_key=asset_key, check_name=pandera_check_name(table), passed=True,
@@ -45,7 +45,7 @@ def pandera_check_result(asset_key: dg.AssetKey, table: str,
         # Failing rows are quarantined rather than loaded, so a failure warns instead of blocking.
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
-            "rows_validated": outcome.valid.height + outcome.num_failed_rows,
+            "rows_validated": rows_valid + outcome.num_failed_rows,
             "num_failures": outcome.num_failed_rows,
             "failure_cases": dg.MetadataValue.md(markdown_table(outcome.failure_cases)),
         },

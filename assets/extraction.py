@@ -39,11 +39,12 @@ def extracted_events(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         metadata = {"articles_extracted": summary.counts.get("articles_extracted", 0)}
         if outcome is not None:
             quarantined += outcome.num_failed_rows
-            metadata["new_rows"] = outcome.valid.height
+            metadata["new_rows"] = summary.valid_rows.get(table, 0)
             metadata["preview"] = dg.MetadataValue.md(markdown_table(outcome.valid.drop(
                 [c for c in ("body", "evidence") if c in outcome.valid.columns]), 10))
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["news", table]), metadata=metadata)
     yield dg.MaterializeResult(asset_key=dg.AssetKey(["news", "quarantine"]),
                                metadata={"new_rows_from_extraction": quarantined})
     for table in EXTRACTED_TABLES:
-        yield pandera_check_result(dg.AssetKey(["news", table]), table, summary.validations.get(table))
+        yield pandera_check_result(dg.AssetKey(["news", table]), table, summary.validations.get(table),
+                                   summary.valid_rows.get(table, 0))

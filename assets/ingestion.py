@@ -36,8 +36,9 @@ def ingested_articles(context: dg.AssetExecutionContext, landing: LandingDirecto
         metadata = {"landing_dir": str(landing_dir)}
         if table == "ingest_log":
             metadata.update({k: v for k, v in summary.counts.items() if k.startswith("files_")})
-        if table in summary.validations:
-            metadata["dagster/row_count"] = summary.validations[table].valid.height
+        if table in summary.valid_rows:
+            metadata["new_rows"] = summary.valid_rows[table]
         yield dg.MaterializeResult(asset_key=dg.AssetKey(["news", table]), metadata=metadata)
     for table in VALIDATED:
-        yield pandera_check_result(dg.AssetKey(["news", table]), table, summary.validations.get(table))
+        yield pandera_check_result(dg.AssetKey(["news", table]), table, summary.validations.get(table),
+                                   summary.valid_rows.get(table, 0))

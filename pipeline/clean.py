@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -615,8 +616,15 @@ SENTENCE_SCHEMA = {
 }
 
 
-def sentences_frame(articles: pl.DataFrame) -> pl.DataFrame:
-    """One row per sentence of each article's body (needs ``article_id`` and ``body``)."""
+def sentences_frame(
+    articles: pl.DataFrame, *, spans: Mapping[str, list[tuple[int, int, int]]] | None = None
+) -> pl.DataFrame:
+    """One row per sentence of each article's body (needs ``article_id`` and ``body``).
+
+    ``spans``: `split_sentences_with_paragraphs` of some bodies, by article_id, already computed
+    (ingestion splits where it cleans, in worker processes).
+    """
+    spans_of = spans or {}
     ids: list[str] = []
     idx: list[int] = []
     paras: list[int] = []
@@ -626,10 +634,12 @@ def sentences_frame(articles: pl.DataFrame) -> pl.DataFrame:
     for article_id, body in zip(articles["article_id"].to_list(), articles["body"].to_list()):
         if not body:
             continue
-        spans = split_sentences_with_paragraphs(body)
-        ids.extend([article_id] * len(spans))
-        idx.extend(range(len(spans)))
-        for s, e, p in spans:
+        found = spans_of.get(article_id)
+        if found is None:
+            found = split_sentences_with_paragraphs(body)
+        ids.extend([article_id] * len(found))
+        idx.extend(range(len(found)))
+        for s, e, p in found:
             starts.append(s)
             ends.append(e)
             paras.append(p)

@@ -43,11 +43,13 @@ from pipeline.clean import (
     clean_article,
     find_full_dates,
     sentences_frame,
+    split_sentences_with_paragraphs,
 )
 
 __all__ = [
     "IngestBatch",
     "ingest_directory",
+    "ingest_batches",
     "decode_bytes",
     "detect_language",
     "detect_languages",
@@ -489,12 +491,14 @@ class _Collector:
         self.log: list[dict] = []
         self.articles: list[dict] = []
         self.by_id: dict[str, dict] = {}
+        self.spans: dict[str, list[tuple[int, int, int]]] = {}  # sentence spans of each article's body
         self.earlier: dict[str, str] = {}  # article_id -> source_file, of earlier batches of this run
 
     def next_batch(self) -> None:
         """Hand over the rows collected so far; only the ids of their articles are kept."""
         self.earlier.update((aid, row["source_file"]) for aid, row in self.by_id.items())
         self.by_id = {}
+        self.spans = {}
         self.articles = []
         self.log = []
 
@@ -558,6 +562,12 @@ class _Collector:
             "content_sha256": sha,
             "char_count": len(cleaned.body),
         }
+        # Split here, where the cleaning ran (a worker process, usually), not in the batch's end.
+        self.commit(path, sha, row, notes, split_sentences_with_paragraphs(cleaned.body))
+
+    def commit(self, path: str, sha: str, row: dict, notes: list[str], spans: list[tuple[int, int, int]]) -> None:
+        """Add a cleaned article, or log it as a copy of one already held (in file order)."""
+        article_id, published_at, basis = row["article_id"], row["published_at"], row["published_at_basis"]
         reason = "; ".join(notes) or None
         if article_id in self.by_id:
             first = self.by_id[article_id]
@@ -582,8 +592,31 @@ class _Collector:
             self.record(path, sha, "duplicate", "; ".join([why, *notes]), article_id)
             return
         self.by_id[article_id] = row
+        self.spans[article_id] = spans
         self.articles.append(row)
         self.record(path, sha, "loaded", reason, article_id)
+
+
+class _Recorder(_Collector):
+    """Collects what one file yields (log rows, cleaned articles) as events, to be replayed
+    into the real collector in file order: files are parsed in worker processes, while the
+    decisions that depend on other files (exact copies) are taken in order afterwards."""
+
+    def __init__(self, parent: _Collector | None = None):
+        super().__init__("", datetime.min, parent.known if parent else frozenset(), None)
+        self.known_files = parent.known_files if parent else {}
+        self.events: list[tuple[str, tuple]] = []
+
+    def record(self, *args) -> None:
+        self.events.append(("record", args))
+
+    def commit(self, *args) -> None:
+        self.events.append(("commit", args))
+
+
+def _replay(c: _Collector, events: list[tuple[str, tuple]]) -> None:
+    for kind, args in events:
+        (c.record if kind == "record" else c.commit)(*args)
 
 
 def _sha(data: bytes) -> str:
@@ -975,10 +1008,12 @@ def find_near_duplicates(
     known_dates: dict[str, date | None] = {}
     if known_paragraphs is not None and known_paragraphs.height:
         cols = known_paragraphs.columns
+        # A stored paragraph's number is never used (only which article it belongs to), so a
+        # frame without paragraph_idx is not numbered: a window over a million rows saved.
         known = known_paragraphs.lazy().select(
             pl.col("article_id").cast(pl.Utf8),
             (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
-             else pl.int_range(pl.len(), dtype=pl.Int64).over("article_id")).alias("paragraph_idx"),
+             else pl.lit(None, dtype=pl.Int64)).alias("paragraph_idx"),
             pl.col("paragraph_hash").cast(pl.Utf8),
         ).filter(~pl.col("article_id").is_in(ids))
         stored = _parse_stored(known, prints)
@@ -1081,6 +1116,7 @@ def ingest_directory(
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     known_files: pl.DataFrame | None = None,
+    workers: int | None = 1,
 ) -> IngestBatch:
     """Read every file under ``landing_dir`` (sorted, recursive) into articles, sentences,
     paragraph fingerprints and one log row per input file, as one batch.
@@ -1093,7 +1129,7 @@ def ingest_directory(
     batches = list(
         ingest_batches(
             landing_dir, run_id=run_id, known_article_ids=known_article_ids, known_paragraphs=known_paragraphs,
-            now=now, max_bytes=max_bytes, known_files=known_files, batch_files=None,
+            now=now, max_bytes=max_bytes, known_files=known_files, batch_files=None, workers=workers,
         )
     )
     return batches[0]
@@ -1109,6 +1145,7 @@ def ingest_batches(
     max_bytes: int = DEFAULT_MAX_BYTES,
     known_files: pl.DataFrame | None = None,
     batch_files: int | None = 5000,
+    workers: int | None = 1,
 ) -> Iterator[IngestBatch]:
     """`ingest_directory` in batches of about ``batch_files`` input files, so a landing directory
     of any size is read in bounded memory (None: one batch). Always yields at least one batch.
@@ -1118,6 +1155,11 @@ def ingest_batches(
     ``duplicate`` of it, and near-duplicates link to it as to a stored article (so with files not
     in date order a link can point from an earlier-dated copy to a later-dated article, as it does
     across runs). An exact copy found in a later batch no longer adds its metadata to the first.
+
+    ``workers``: processes that decode, clean and split text and HTML files (default 1: all in
+    this process; None: one per CPU, at most 4). They are used for batches of at least
+    MIN_FILES_FOR_WORKERS files to parse; the output is the same either way. Spawned workers
+    cost about a second to start and only pay off on otherwise idle cores.
     """
     root = Path(landing_dir)
     now = now or datetime.now(UTC)
@@ -1155,22 +1197,36 @@ def ingest_batches(
     stored = [_stored_format(known_paragraphs)] if known_paragraphs is not None and known_paragraphs.height else []
     step = batch_files if batch_files and batch_files > 0 else max(len(entries), 1)
     seen_paths = {entry.rel for entry in entries}
-    for first in range(0, max(len(entries), 1), step):
-        for entry in entries[first : first + step]:
-            _ingest_entry(c, entry, metadata, manifest_rows, max_bytes)
-        last = first + step >= len(entries)
-        if last:
-            for manifest, names in manifest_rows.items():
-                for rel in names:
-                    if rel not in seen_paths:
-                        c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
-        batch = _finish(c, pl.concat(stored, rechunk=False) if len(stored) > 1 else (stored or [None])[0])
-        if not last:
-            stored.append(
-                _stored_format(batch.paragraphs.join(batch.articles.select("article_id", "published_at"), on="article_id"))
-            )
-        c.next_batch()
-        yield batch
+    pool = _Workers(_default_workers() if workers is None else workers)
+    try:
+        for first in range(0, max(len(entries), 1), step):
+            _ingest_entries(c, entries[first : first + step], metadata, manifest_rows, max_bytes, pool)
+            last = first + step >= len(entries)
+            if last:
+                pool.close()  # before the polars work of the last batch, so it has the CPUs
+                for manifest, names in manifest_rows.items():
+                    for rel in names:
+                        if rel not in seen_paths:
+                            c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
+            batch = _finish(c, pl.concat(stored, rechunk=False) if len(stored) > 1 else (stored or [None])[0])
+            if not last:
+                stored.append(
+                    _stored_format(
+                        batch.paragraphs.join(batch.articles.select("article_id", "published_at"), on="article_id")
+                    )
+                )
+            c.next_batch()
+            yield batch
+    finally:
+        pool.close()
+
+
+def _default_workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
 
 
 def _stored_format(paragraphs: pl.DataFrame) -> pl.DataFrame:
@@ -1179,38 +1235,45 @@ def _stored_format(paragraphs: pl.DataFrame) -> pl.DataFrame:
     return paragraphs.select(
         pl.col("article_id").cast(pl.Utf8),
         (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
-         else pl.int_range(pl.len(), dtype=pl.Int64).over("article_id")).alias("paragraph_idx"),
+         else pl.lit(None, dtype=pl.Int64)).alias("paragraph_idx"),  # not needed: see find_near_duplicates
         pl.col("paragraph_hash").cast(pl.Utf8),
         (pl.col("published_at").cast(pl.Date) if "published_at" in cols else pl.lit(None, dtype=pl.Date)).alias("published_at"),
     )
 
 
-def _ingest_entry(
-    c: _Collector, entry: _Entry, metadata: dict[str, _Meta], manifest_rows: dict[str, list[str]], max_bytes: int
-) -> None:
+def _prepare_entry(
+    c: _Collector, entry: _Entry, manifest_rows: dict[str, list[str]], max_bytes: int
+) -> bytes | None:
+    """Everything before parsing: the bytes of a file to parse, or None when it is logged
+    already (quarantined before reading, a manifest, unchanged since an earlier run, empty)."""
     if entry.problem is not None:
         c.record(entry.rel, None, "quarantined", entry.problem)
-        return
+        return None
     suffix = entry.suffix.lower()
     name = entry.name.lower()
     if name == MANIFEST_NAME:
         data, _ = _read_limited(entry.path, max_bytes)
         n_rows = len(manifest_rows.get(entry.rel, []))
         c.record(entry.rel, _sha(data) if data else None, "loaded", f"manifest with {n_rows} rows of metadata")
-        return
+        return None
     if suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES:
         c.record(entry.rel, None, "quarantined", f"unsupported file type ({suffix or 'no extension'})")
-        return
+        return None
     data, problem = _read_limited(entry.path, max_bytes)
     if data is None:
         c.record(entry.rel, None, "quarantined", problem)
-        return
+        return None
     if c.known_files and _skip_unchanged(c, entry.rel, _sha(data)):
-        return
+        return None
     if not data.strip():
         c.record(entry.rel, _sha(data), "quarantined", "empty file")
-        return
-    meta = metadata.get(entry.rel)
+        return None
+    return data
+
+
+def _parse_entry(c: _Collector, rel: str, name: str, data: bytes, meta: _Meta | None) -> None:
+    entry = _Entry(rel, "", name)
+    suffix = entry.suffix.lower()
     try:
         if suffix in TEXT_SUFFIXES:
             _ingest_text(c, entry, data, meta)
@@ -1226,6 +1289,91 @@ def _ingest_entry(
         c.record(entry.rel, _sha(data), "quarantined", f"could not be processed ({type(exc).__name__}: {exc})"[:300])
 
 
+def _parse_in_worker(job: tuple[str, str, bytes, _Meta | None]) -> list[tuple[str, tuple]]:
+    rec = _Recorder()
+    _parse_entry(rec, *job)
+    return rec.events
+
+
+MIN_FILES_FOR_WORKERS = 400  # below this, starting worker processes costs more than it saves
+MAX_PENDING_BYTES = 64 * 2**20
+
+
+class _Workers:
+    """A process pool for parsing, started on first use; if it breaks (a worker killed), the
+    files are parsed in this process instead."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.pool = None
+
+    def map(self, jobs: list[tuple]) -> Iterator[list[tuple[str, tuple]]]:
+        done = 0
+        if self.n > 1 and len(jobs) >= MIN_FILES_FOR_WORKERS:
+            try:
+                if self.pool is None:
+                    import multiprocessing
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    # spawn, not fork, as in pipeline.stages: the parent (a Dagster step, with
+                    # polars threads) has threads that fork would copy mid-lock. The caller's
+                    # main script must therefore be import-safe (``if __name__ == "__main__"``).
+                    ctx = multiprocessing.get_context("spawn")
+                    self.pool = ProcessPoolExecutor(self.n, mp_context=ctx)
+                chunk = max(8, min(64, len(jobs) // (self.n * 8)))
+                for events in self.pool.map(_parse_in_worker, jobs, chunksize=chunk):
+                    yield events
+                    done += 1
+                return
+            except Exception:  # BrokenProcessPool, or no processes allowed here: parse in-process
+                self.close()
+                self.n = 1
+        for job in jobs[done:]:
+            yield _parse_in_worker(job)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def _ingest_entries(
+    c: _Collector, entries: list[_Entry], metadata: dict[str, _Meta], manifest_rows: dict[str, list[str]],
+    max_bytes: int, workers: _Workers,
+) -> None:
+    """Log every entry, in order; text and HTML files are parsed by the workers. JSONL files are
+    parsed here: their lines are checked one by one against the files known from earlier runs."""
+    slots: list[list | None] = []  # events of each entry, or None: its turn in the worker results
+    jobs: list[tuple] = []
+    pending = 0
+
+    def flush() -> None:
+        nonlocal pending
+        results = workers.map(jobs)
+        for events in slots:
+            _replay(c, next(results) if events is None else events)
+        slots.clear()
+        jobs.clear()
+        pending = 0
+
+    for entry in entries:
+        rec = _Recorder(c)
+        data = _prepare_entry(rec, entry, manifest_rows, max_bytes)
+        if data is not None:
+            if entry.suffix.lower() in JSONL_SUFFIXES:
+                _parse_entry(rec, entry.rel, entry.name, data, metadata.get(entry.rel))
+            else:
+                slots.append(rec.events)
+                jobs.append((entry.rel, entry.name, data, metadata.get(entry.rel)))
+                slots.append(None)
+                pending += len(data)
+                if pending > MAX_PENDING_BYTES:  # raw bytes waiting for the workers stay bounded
+                    flush()
+                continue
+        slots.append(rec.events)
+    flush()
+
+
 def _finish(c: _Collector, known_paragraphs: pl.DataFrame | None) -> IngestBatch:
     articles = pl.DataFrame(c.articles, schema=ARTICLE_SCHEMA)
     articles = articles.with_columns(detect_languages(articles["body"]))
@@ -1235,7 +1383,7 @@ def _finish(c: _Collector, known_paragraphs: pl.DataFrame | None) -> IngestBatch
     log = pl.DataFrame(c.log, schema=LOG_SCHEMA)
     return IngestBatch(
         articles=articles,
-        sentences=sentences_frame(articles),
+        sentences=sentences_frame(articles, spans=c.spans),
         paragraphs=paragraphs_frame(articles, prints),
         log=log,
     )

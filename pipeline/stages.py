@@ -18,19 +18,30 @@ from pipeline.validation import ValidationOutcome, validate_table
 
 # Articles are extracted in batches so memory stays bounded whatever the size of the archive.
 EXTRACTION_BATCH_ARTICLES = 5_000
+# Input files read per ingestion batch (and per transaction).
+INGESTION_BATCH_FILES = 5_000
 # Below this many pending articles, starting worker processes costs more than it saves.
 PARALLEL_EXTRACTION_MIN_ARTICLES = 2_000
 
 
+# Rows of each table kept in a stage summary for previews; the rest are only counted.
+PREVIEW_ROWS = 20
+
+
 @dataclass
 class StageSummary:
+    """What a stage did: counts, and per table its validation outcome (valid rows trimmed to a preview)."""
+
     counts: dict[str, int] = field(default_factory=dict)
     validations: dict[str, ValidationOutcome] = field(default_factory=dict)
+    valid_rows: dict[str, int] = field(default_factory=dict)
 
     def merge(self, other: StageSummary) -> None:
         for key, value in other.counts.items():
             self.counts[key] = self.counts.get(key, 0) + value
         for table, outcome in other.validations.items():
+            self.valid_rows[table] = self.valid_rows.get(table, 0) + other.valid_rows.get(
+                table, outcome.valid.height)
             if table in self.validations:
                 previous = self.validations[table]
                 outcome = ValidationOutcome(
@@ -39,7 +50,10 @@ class StageSummary:
                     pl.concat([previous.quarantine, outcome.quarantine]),
                     pl.concat([previous.failure_cases, outcome.failure_cases], how="diagonal_relaxed"),
                 )
-            self.validations[table] = outcome
+            # Memory must not grow with the corpus: keep only a preview of the valid rows.
+            self.validations[table] = ValidationOutcome(
+                table, outcome.valid.head(PREVIEW_ROWS), outcome.quarantine, outcome.failure_cases
+            )
 
 
 def provinces_frame() -> pl.DataFrame:
@@ -61,7 +75,9 @@ def provinces_frame() -> pl.DataFrame:
     return pl.concat([governorates, kurdistan])
 
 
-def _validated_insert(con, table: str, frame: pl.DataFrame, run_id: str, summary: StageSummary) -> None:
+def _validated_insert(con, table: str, frame: pl.DataFrame, run_id: str,
+                      summary: StageSummary) -> ValidationOutcome:
+    """Load the rows that pass the table's model; quarantine the rest with their reasons."""
     outcome = validate_table(table, frame, run_id)
     wh.insert(con, table, outcome.valid)
     wh.insert(con, "quarantine", outcome.quarantine)
@@ -71,39 +87,56 @@ def _validated_insert(con, table: str, frame: pl.DataFrame, run_id: str, summary
             validations={table: outcome},
         )
     )
+    return outcome
 
 
-def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str) -> StageSummary:
-    """Read new files from the landing directory into news.articles/sentences/ingest_log."""
-    from pipeline.ingest import ingest_directory
+def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
+                  batch_files: int = INGESTION_BATCH_FILES) -> StageSummary:
+    """Read new files from the landing directory into news.articles/sentences/ingest_log.
+
+    Files are read in batches, each committed in its own transaction, so memory stays bounded
+    and a killed run keeps the batches it finished (their files count as unchanged next time).
+    """
+    from pipeline.ingest import ingest_batches
 
     summary = StageSummary()
     with warehouse.writer() as con:
+        with wh.transaction(con):
+            wh.replace_all(con, "provinces", provinces_frame())
         known_ids = wh.read_frame(con, "SELECT article_id FROM news.articles")["article_id"].to_list()
         known_paragraphs = wh.read_frame(
             con,
             "SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
             "JOIN news.articles a USING (article_id)",
         )
-        batch = ingest_directory(
+        # The latest verdict per path: unchanged files are logged again without being parsed.
+        known_files = wh.read_frame(
+            con,
+            "SELECT path, content_sha256, status, article_id, reason FROM news.ingest_log "
+            "QUALIFY row_number() OVER (PARTITION BY path ORDER BY logged_at DESC) = 1",
+        )
+        for batch in ingest_batches(
             landing_dir,
             run_id=run_id,
             known_article_ids=known_ids,
             known_paragraphs=known_paragraphs,
+            known_files=known_files,
             now=datetime.now(UTC),
-        )
-        with wh.transaction(con):
-            wh.replace_all(con, "provinces", provinces_frame())
-            _validated_insert(con, "articles", batch.articles, run_id, summary)
-            # Sentences of an article that failed validation would be orphans: keep them out too.
-            loaded = summary.validations["articles"].valid["article_id"].to_list()
-            for table, frame in (("sentences", batch.sentences), ("article_paragraphs", batch.paragraphs)):
-                _validated_insert(con, table, frame.filter(pl.col("article_id").is_in(loaded)), run_id, summary)
-            _validated_insert(con, "ingest_log", batch.log, run_id, summary)
-    statuses = batch.log["status"].value_counts()
-    for status, count in statuses.iter_rows():
-        summary.counts[f"files_{status}"] = count
-    summary.counts["files_seen"] = batch.log.height
+            batch_files=batch_files,
+        ):
+            with wh.transaction(con):
+                batch_summary = StageSummary()
+                articles = _validated_insert(con, "articles", batch.articles, run_id, batch_summary)
+                # Sentences of an article that failed validation would be orphans: keep them out too.
+                loaded = articles.valid["article_id"].to_list()
+                for table, frame in (("sentences", batch.sentences), ("article_paragraphs", batch.paragraphs)):
+                    _validated_insert(con, table, frame.filter(pl.col("article_id").is_in(loaded)), run_id,
+                                      batch_summary)
+                _validated_insert(con, "ingest_log", batch.log, run_id, batch_summary)
+            for status, count in batch.log["status"].value_counts().iter_rows():
+                batch_summary.counts[f"files_{status}"] = count
+            batch_summary.counts["files_seen"] = batch.log.height
+            summary.merge(batch_summary)
     return summary
 
 

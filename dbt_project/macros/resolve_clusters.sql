@@ -14,18 +14,25 @@
      each other through a coarse report.
 -#}
 {% macro resolve_clusters() %}
-strong_reach (report_id, reachable_report_id) as (
+-- Connected components by min-label propagation: every report starts with its own id and
+-- takes the smallest label among its strong neighbours until nothing changes. USING KEY keeps
+-- one current label per report, so each round only touches reports whose label dropped and
+-- the work is bounded by the strong edges times the component diameter, not by the pairs of
+-- a transitive closure.
+component_labels (report_id, component_id) using key (report_id) as (
     select report_id, report_id from reports
     union
-    select strong_reach.report_id, strong_edges.linked_report_id
-    from strong_reach
-    inner join strong_edges on strong_edges.report_id = strong_reach.reachable_report_id
+    select e.linked_report_id, min(l.component_id)
+    from component_labels as l
+    inner join strong_edges as e on e.report_id = l.report_id
+    inner join recurring.component_labels as current_label
+        on current_label.report_id = e.linked_report_id
+    group by e.linked_report_id
+    having min(l.component_id) < min(current_label.component_id)
 ),
 
 components as (
-    select report_id, min(reachable_report_id) as component_id
-    from strong_reach
-    group by report_id
+    select report_id, component_id from component_labels
 ),
 
 component_levels as (

@@ -7,6 +7,7 @@ runs the Python grammars only on the sentences those flags select.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import polars as pl
@@ -102,6 +103,15 @@ _MENTION_COLUMNS = ("mention_id", "article_id", "sentence_idx", "char_start", "c
                     "entity_type", "entity_name", "province_code", "place_type")
 
 
+def _mention_id(article_id: str, start: int, end: int, entity_type: str) -> str:
+    """stable_id(article_id, "mention", start, end, entity_type), spelled out: it runs for
+    every mention, and the generic join over a generator costs more than the hash."""
+    if article_id is None or entity_type is None:
+        return stable_id(article_id, "mention", start, end, entity_type)
+    raw = f"{article_id}\x1fmention\x1f{start}\x1f{end}\x1f{entity_type}"
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
 def _column_frame(table: str, columns: dict[str, list]) -> pl.DataFrame:
     from pipeline.schemas import polars_schema
 
@@ -148,13 +158,20 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
                                             r"|eighty|ninety|hundred|dozens?)\b")).alias("tally"),
             pl.col("ftext").str.contains(_ascii(_DATE_CUE)).alias("datecue"),
             pl.col("ftext").str.contains(_ascii(mentions.TITLE_CUE_PATTERN)).alias("title"),
-            _type_mask(incidents.TRIGGER_TYPE_PATTERNS).alias("inc_types"),
-            _type_mask(cooperation.TRIGGER_TYPE_PATTERNS).alias("coop_types"),
         )
     )
+    # Trigger-type masks only for the sentences the grammars will read (half of them or
+    # fewer): thirteen more regex passes over every sentence would cost more than they save.
+    type_masks: dict[tuple, tuple[int, int]] = {}
+    for aid, idx, inc_types, coop_types in sents.filter(pl.col("inc") | pl.col("coop")).select(
+            "article_id", "sentence_idx",
+            _type_mask(incidents.TRIGGER_TYPE_PATTERNS).alias("inc_types"),
+            _type_mask(cooperation.TRIGGER_TYPE_PATTERNS).alias("coop_types")).iter_rows():
+        seen = type_masks.get((aid, idx), (0, 0))  # a repeated sentence row: either may be read
+        type_masks[(aid, idx)] = (seen[0] | inc_types, seen[1] | coop_types)
     by_article: dict[str, list[tuple]] = {}
     for row in sents.select("article_id", "sentence_idx", "paragraph_idx", "char_start", "char_end",
-                            "inc", "coop", "tally", "datecue", "title", "inc_types", "coop_types").iter_rows():
+                            "inc", "coop", "tally", "datecue", "title").iter_rows():
         by_article.setdefault(row[0], []).append(row[1:])
 
     # Mentions are the bulk of the output: built column-wise, as row dicts cost polars
@@ -173,14 +190,15 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
             continue
         sent_objs = []
         inc_idx, coop_idx, tally_idx, title_idx = [], [], [], []
-        for pos, (idx, par, start, end, inc, coop, tally, datecue, title, inc_types, coop_types) in enumerate(rows):
+        for pos, (idx, par, start, end, inc, coop, tally, datecue, title) in enumerate(rows):
             if title:
                 title_idx.append(pos)
             text = norm[start:end]
-            if not text.isascii():
+            inc_types = coop_types = -1
+            if (inc or coop) and text.isascii():
                 # the masks come from ASCII-mode regexes; Python's Unicode case folding
-                # can match more ("K" for "k"), so such sentences run every rule
-                inc_types = coop_types = -1
+                # can match more ("K" for "k"), so other sentences run every rule
+                inc_types, coop_types = type_masks[(article_id, idx)]
             sent_objs.append(Sentence(idx, par if par is not None else 0, start, end, text,
                                       bool(datecue), pos, inc_types, coop_types))
             if inc:
@@ -198,7 +216,7 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
         ctx.index_mentions()
         for m in ctx.mentions:
             is_place = m.entity_type == "place"
-            mention_cols["mention_id"].append(stable_id(article_id, "mention", m.start, m.end, m.entity_type))
+            mention_cols["mention_id"].append(_mention_id(article_id, m.start, m.end, m.entity_type))
             mention_cols["article_id"].append(article_id)
             mention_cols["sentence_idx"].append(m.sentence_idx)
             mention_cols["char_start"].append(m.start)

@@ -141,19 +141,27 @@ def _clauses(text: str, triggers: list[tuple[int, int, str]]) -> list[tuple[int,
     return [(a, b, own) for a, b, own in groups]
 
 
+def _place_cue(cue: str) -> re.Pattern:
+    return re.compile(rf"\b{cue}\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}$", re.IGNORECASE)
+
+
+# The locative preposition that introduces an event's place, by event type.
+_PLACE_CUE_RES = {"delegation_visit": _place_cue(r"(?:to|in|into|at)"),
+                  "base_handover": _place_cue(r"(?:from|of|in|at|near|over)")}
+_PLACE_CUE_DEFAULT = _place_cue(r"(?:in|at)")
+
+
 def _place(ctx: ArticleContext, places: list[Mention], etype: str, trig_abs: int) -> tuple[str | None, str | None]:
     """Where the event took place: a place introduced by a locative preposition."""
     norm = ctx.norm
-    cue = {"delegation_visit": r"(?:to|in|into|at)", "base_handover": r"(?:from|of|in|at|near|over)"}.get(
-        etype, r"(?:in|at)")
+    cue_re = _PLACE_CUE_RES.get(etype, _PLACE_CUE_DEFAULT)
     usable = []
     for m in places:
         if m.entity_name == "Iraq":
             continue
         if etype == "delegation_visit" and m.start < trig_abs:
             continue
-        if not re.search(rf"\b{cue}\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}$", norm[max(0, m.start - 30):m.start],
-                         re.IGNORECASE):
+        if not cue_re.search(norm[max(0, m.start - 30):m.start]):
             continue
         usable.append(m)
     if not usable:
@@ -230,8 +238,8 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
             clause = text[a:b]
             abs_a, abs_b = s.start + a, s.start + b
             quoted = all(in_spans(t[0], quotes) for t in own)
-            anaphoric = bool(_ANAPHOR_RE.search(clause)) and not re.search(
-                r"\b(?:another|a new|new) round\b", clause, re.IGNORECASE)
+            ana = _ANAPHOR_RE.search(clause)
+            anaphoric = bool(ana) and not re.search(r"\b(?:another|a new|new) round\b", clause, re.IGNORECASE)
             etype = _choose_type(own, clause)
             if etype is None:
                 continue
@@ -263,7 +271,6 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
             location, province = _place(ctx, ctx.mentions_in(abs_a, place_end, "place"), etype, trig_abs)
             room = bool(_ROOM_RE.search(clause))
             if (anaphoric or quoted) and etype in ("meeting", "delegation_visit"):
-                ana = _ANAPHOR_RE.search(clause)
                 if ana:
                     noun = ana.group(0).lower()
                     etype = "delegation_visit" if ("visit" in noun or "delegation" in noun or "trip" in noun) else "meeting"
@@ -301,7 +308,8 @@ def extract_cooperation(ctx: ArticleContext, index: GazIndex, candidate_idx: lis
                     ev.event_date, ev.date_precision = peg, "day"
             ev.ordinal = len(events)
             events.append(ev)
-    rooms = room_provinces(ctx)
+    # the rooms' provinces only go to room events: no scan of the article without one
+    rooms = room_provinces(ctx) if any(ev.coordination_room for ev in events) else []
     if rooms:
         for ev in events:
             if ev.coordination_room:

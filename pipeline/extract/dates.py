@@ -187,6 +187,7 @@ _GATE_WORDS = frozenset(w for _, _, words in _NEEDS.values() for w in words)
 # for "s" and "K" for "k").
 _MONTH_FULL_NAMES = tuple(_MFULL[3:-1].split("|"))
 _YEAR4_RE = re.compile(r"(?:19|20)\d\d(?!\d)")  # the _Y of iso, year_range, year and my
+_NUMERIC_SEP_RE = re.compile(r"\d[/.]\d")  # "3/14/2017", "14.03.17": digits around the separator
 
 
 def _any(low: str, words: tuple[str, ...]) -> bool:
@@ -209,6 +210,7 @@ _STRICT_NEEDS = {
     "anchored": lambda text, low, year: _may_anchor(low),
     "my": lambda text, low, year: year and _any(text, _MONTH_FULL_NAMES),
     "iso": lambda text, low, year: year,
+    "numeric": lambda text, low, year: _NUMERIC_SEP_RE.search(text) is not None,
     "year_range": lambda text, low, year: year,
     "year": lambda text, low, year: year,
 }

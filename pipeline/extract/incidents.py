@@ -199,6 +199,27 @@ _VICTIMS: list[tuple[re.Pattern[str], str, str]] = [
     ]
 ]
 
+# Lower-case words that every match of the corresponding _VICTIMS pattern contains: on an
+# ASCII clause (where IGNORECASE is plain lower-casing) a pattern whose words are all
+# absent cannot match, and its scan is skipped.
+_VICTIM_WORDS: list[tuple[str, ...]] = [
+    ("police", "swat"),
+    ("soldier", "troops", "servicem", "army ", "military "),
+    ("checkpoint", "patrol", "convoy", "outpost", "security ", "position"),
+    ("civilian", "villager", "resident", "people", "shepherd", "farmer", "child", "boy", "girl", "wom",
+     "famil", "worship", "pilgrims", "passer", "student", "worker", "village", "house", "home", "market",
+     "motorists", "driver", "tribesm", "tribal ", "a man", "men", "crowd", "caf", "restaurant", "wedding",
+     "funeral", "mourners", "fisherm", "hunter", "truffle "),
+    ("mukhtar", "mayor", "official", "governor", "judge", "council", "candidate", "lawmaker", "government ",
+     "directorate", "municipal"),
+    ("mosque", "church", "shrine", "imam", "cleric", "husseiniya", "hussainiya"),
+    ("power ", "pylon", "electricity", "pipeline", "oil ", "bridge", "water ", "telecommunication", "railway",
+     "transmission "),
+    ("compan", "contractor", "business", "shop", "store", "factor", "truck"),
+    ("isis ", "is ", "daesh ", "hideout", "sleeper "),
+]
+assert len(_VICTIM_WORDS) == len(_VICTIMS)
+
 # Air forces named by nationality, not by an actor alias ("Iraqi warplanes").
 _AIR_ACTORS = [
     (re.compile(r"\bIraqi (?:warplanes?|war planes|jets?|aircraft|air force|F-16s?|helicopters?)", re.IGNORECASE),
@@ -306,12 +327,22 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
 
 
+def _excluded_clause(clause: str) -> bool:
+    """Modal, generic, aggregated or historical: no trigger in the clause is an event."""
+    return bool(_MODAL_RE.search(clause) or _GENERIC_RE.search(clause) or _AGGREGATE_RE.search(clause)
+                or _HISTORY_RE.search(clause))
+
+
 def _excluded(clause: str, trig: _Trigger, clause_start: int, quotes: list[tuple[int, int]],
-              sentence: str) -> bool:
+              sentence: str, memo: dict | None = None) -> bool:
+    """`memo` (one per clause) keeps the clause tests, the same for every trigger in it."""
     if in_spans(trig.start, quotes):
         return True
-    if _MODAL_RE.search(clause) or _GENERIC_RE.search(clause) or _AGGREGATE_RE.search(clause) \
-            or _HISTORY_RE.search(clause):
+    if memo is None:
+        memo = {}
+    if "clause" not in memo:
+        memo["clause"] = _excluded_clause(clause)
+    if memo["clause"]:
         return True
     before = sentence[max(clause_start, trig.start - 45):trig.start]
     if _NEGATION_RE.search(before):
@@ -532,7 +563,11 @@ def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: M
             continue
         found.append((a.start, a.entity_name, _actor_target_type(index, a.entity_name)))
         org_spans.append((a.start, a.end))
-    for rx, name, ttype in _VICTIMS:
+    span = norm[start:end]
+    low = span.lower() if span.isascii() else None
+    for (rx, name, ttype), words in zip(_VICTIMS, _VICTIM_WORDS):
+        if low is not None and not any(w in low for w in words):
+            continue
         for m in rx.finditer(norm, start, end):
             if m.start() < perp_end and not _PASSIVE_RE.search(norm[m.end():min(end, m.end() + 40)]):
                 continue
@@ -580,7 +615,8 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
                 groups.append([a, b, own])
         new_here: list[Incident] = []
         for a, b, own in groups:
-            valid = [t for t in own if not _excluded(text[a:b], t, a, quotes, text)]
+            clause, memo = text[a:b], {}
+            valid = [t for t in own if not _excluded(clause, t, a, quotes, text, memo)]
             if not valid:
                 continue
             etype = min((t.event_type for t in valid), key=PRIORITY.index)

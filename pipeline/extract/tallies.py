@@ -61,6 +61,11 @@ def extract_tallies(ctx: ArticleContext, index: GazIndex, candidate_idx: list[in
     for idx in candidate_idx:
         s = ctx.sentences[idx]
         text = s.text
+        # A claim verb before the count is also one in the whole sentence (the count starts
+        # after a non-word character, so the cut leaves word boundaries as they are): the
+        # cheap whole-sentence test spares the costly count scan in sentences without one.
+        if not _CLAIM_RE.search(text):
+            continue
         count = _COUNT_RE.search(text)
         if not count or not _CLAIM_RE.search(text[:count.start()]):
             continue

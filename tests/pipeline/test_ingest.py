@@ -350,7 +350,7 @@ def test_unchanged_files_are_not_parsed_again(generated, tmp_path, monkeypatch):
     monkeypatch.setattr(ingest_mod, "decode_bytes", lambda data: decoded.append(data) or real_decode(data))
     second = ingest_directory(
         landing, run_id="r2", known_article_ids=known_ids, known_paragraphs=first.paragraphs,
-        known_files=known_files, now=NOW,
+        known_files=known_files, now=NOW, workers=1,  # in this process, where the cleaner is patched
     )
     monkeypatch.undo()
     # Only the manifests are decoded again, and the JSONL file (to hash its lines, which are
@@ -401,14 +401,17 @@ def test_batches_add_up_to_the_single_batch(generated, tmp_path):
     shutil.copytree(generated, landing)
     first_file = sorted(landing.rglob("*.txt"))[0]
     shutil.copyfile(first_file, landing / "zz_copy.txt")  # an exact copy, read in the last batch
-    one = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
-    # tracemalloc sees the Python-side rows (texts, dicts), not the polars frames kept here.
+    one = ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW, workers=1)
+    # tracemalloc sees the Python-side rows (texts, dicts), not the polars frames kept here;
+    # one process, so that what it sees is the batching, not parsing moved to workers.
     tracemalloc.start()
     try:
         ingest_directory(landing, run_id="r", known_article_ids=[], now=NOW)
         peak_one = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
-        batches = list(ingest_batches(landing, run_id="r", known_article_ids=[], now=NOW, batch_files=150))
+        batches = list(
+            ingest_batches(landing, run_id="r", known_article_ids=[], now=NOW, batch_files=150, workers=1)
+        )
         peak_batched = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -1,6 +1,6 @@
 -- Groups cooperation-event reports that tell the same meeting, agreement, visit or handover
 -- and gives each group one cooperation_event_id. Rule documented in _intermediate__models.yml.
-with recursive reports as (
+with recursive reports as materialized (
     select
         r.*,
         a.published_at,
@@ -10,6 +10,77 @@ with recursive reports as (
         {{ period_end('r.event_date', 'r.date_precision') }} as period_end
     from {{ ref('stg_news__cooperation_events') }} as r
     left join {{ ref('stg_news__articles') }} as a using (article_id)
+),
+
+-- Blocking: candidate pairs come only from equi-joins on keys every matching pair shares
+-- (see matched_pairs): the event type, and either the evidence text or the date key of
+-- same_period / period_contains. Provinces must be equal or one NULL, so dated pairs are
+-- joined on the province, plus once for the reports without one.
+dated as (
+    select report_id, event_type, province_code, date_precision, event_date, period_start
+    from reports
+    where period_start is not null
+),
+
+-- the calendar period of each coarser precision that holds a report's period start: a
+-- coarser report contains this one only if its own period starts there
+containing_periods as (
+    select d.*, p.precision as coarser_precision,
+        {{ period_start('d.period_start', 'p.precision') }} as coarser_period_start
+    from dated as d
+    inner join (values ('week', 2), ('month', 3), ('year', 4)) as p (precision, rank)
+        on p.rank > {{ precision_rank('d.date_precision') }}
+),
+
+-- a report's date key as itself (same_period) and as a finer period inside a coarser one
+-- (period_contains, matched against the coarser report's own key)
+date_keys as (
+    select report_id, event_type, province_code, date_precision as key_precision,
+        event_date as key_date, true as own
+    from dated
+    union all
+    select report_id, event_type, province_code, coarser_precision, coarser_period_start, false
+    from containing_periods
+),
+
+own_keys as (
+    -- period_contains compares the coarser report's period start, same_period its event_date
+    select report_id, event_type, province_code, key_precision, key_date from date_keys where own
+    union all
+    select report_id, event_type, province_code, date_precision, period_start
+    from dated
+    where date_precision <> 'day' and period_start <> event_date
+),
+
+pair_keys as (
+    -- same_evidence_text
+    select a.report_id as report_a, b.report_id as report_b
+    from reports as a
+    inner join reports as b
+        on a.evidence_normalised = b.evidence_normalised
+        and a.event_type = b.event_type
+        and a.report_id < b.report_id
+        and a.article_id <> b.article_id
+    union
+    -- same_period and period_contains, same province
+    select least(a.report_id, b.report_id), greatest(a.report_id, b.report_id)
+    from own_keys as a
+    inner join date_keys as b
+        on a.event_type = b.event_type
+        and a.province_code = b.province_code
+        and a.key_precision = b.key_precision
+        and a.key_date = b.key_date
+        and a.report_id <> b.report_id
+    union
+    -- same_period and period_contains, either report without a province
+    select least(a.report_id, b.report_id), greatest(a.report_id, b.report_id)
+    from own_keys as a
+    inner join date_keys as b
+        on a.event_type = b.event_type
+        and a.key_precision = b.key_precision
+        and a.key_date = b.key_date
+        and a.report_id <> b.report_id
+    where a.province_code is null or b.province_code is null
 ),
 
 candidate_pairs as (
@@ -34,13 +105,12 @@ candidate_pairs as (
         a.period_start is not null and b.period_start is not null as both_dated,
         (a.period_start <= b.period_start and a.period_end >= b.period_end)
             or (b.period_start <= a.period_start and b.period_end >= a.period_end) as periods_nest
-    from reports as a
-    inner join reports as b
-        on a.report_id < b.report_id
-        and a.event_type = b.event_type
+    from pair_keys as k
+    inner join reports as a on a.report_id = k.report_a
+    inner join reports as b on b.report_id = k.report_b
 ),
 
-matched_pairs as (
+matched_pairs as materialized (
     select
         report_a,
         report_b,
@@ -57,7 +127,7 @@ matched_pairs as (
     from candidate_pairs
 ),
 
-strong_edges as (
+strong_edges as materialized (
     select report_a as report_id, report_b as linked_report_id
     from matched_pairs where match_rule in ('same_evidence_text', 'same_period')
     union all

@@ -1,6 +1,6 @@
 -- Groups incident reports that tell the same real-world incident and gives each group one
 -- incident_id. The matching rule is documented in _intermediate__models.yml.
-with recursive reports as (
+with recursive reports as materialized (
     select
         r.*,
         a.published_at,
@@ -12,18 +12,93 @@ with recursive reports as (
     left join {{ ref('stg_news__articles') }} as a using (article_id)
 ),
 
--- blocking: a pair can only match on the same province or on the same evidence text; two
--- equi-joins instead of one OR-join keep this a hash join on large inputs
+-- Blocking: candidate pairs come only from equi-joins on keys every matching pair shares
+-- (see matched_pairs), so the work grows with the pairs that can match, not with the square
+-- of a province's reports. Any pair the rule accepts is produced by one of these joins.
+dated as (
+    select report_id, province_code, event_family, date_precision, event_date, period_start
+    from reports
+    where period_start is not null and province_code is not null
+),
+
+-- adjacent_day_same_toll, same_period and period_contains need a stated count to agree, or
+-- (not adjacent_day) the location: one row per such fact of a dated report
+dated_agreements as (
+    select d.*, 'killed:' || r.killed as agreement
+    from dated as d inner join reports as r using (report_id) where r.killed is not null
+    union all
+    select d.*, 'wounded:' || r.wounded
+    from dated as d inner join reports as r using (report_id) where r.wounded is not null
+    union all
+    select d.*, 'kidnapped:' || r.kidnapped
+    from dated as d inner join reports as r using (report_id) where r.kidnapped is not null
+    union all
+    select d.*, 'location:' || lower(r.location)
+    from dated as d inner join reports as r using (report_id) where r.location is not null
+),
+
+-- the calendar period of each coarser precision that holds a report's period start: a
+-- coarser report contains this one only if its own period starts there
+containing_periods as (
+    select d.*, p.precision as coarser_precision,
+        {{ period_start('d.period_start', 'p.precision') }} as coarser_period_start
+    from dated_agreements as d
+    inner join (values ('week', 2), ('month', 3), ('year', 4)) as p (precision, rank)
+        on p.rank > {{ precision_rank('d.date_precision') }}
+),
+
 pair_keys as (
-    select a.report_id as report_a, b.report_id as report_b
+    -- same_evidence_text
+    select least(a.report_id, b.report_id) as report_a, greatest(a.report_id, b.report_id) as report_b
     from reports as a
     inner join reports as b
-        on a.province_code = b.province_code and a.report_id < b.report_id
+        on a.evidence_normalised = b.evidence_normalised
+        and a.event_family = b.event_family
+        and a.report_id < b.report_id
+        and a.article_id <> b.article_id
     union
+    -- same_day
     select a.report_id, b.report_id
-    from reports as a
-    inner join reports as b
-        on a.evidence_normalised = b.evidence_normalised and a.report_id < b.report_id
+    from dated as a
+    inner join dated as b
+        on a.province_code = b.province_code
+        and a.event_family = b.event_family
+        and a.event_date = b.event_date
+        and a.report_id < b.report_id
+    where a.date_precision = 'day' and b.date_precision = 'day'
+    union
+    -- same_period
+    select a.report_id, b.report_id
+    from dated_agreements as a
+    inner join dated_agreements as b
+        on a.province_code = b.province_code
+        and a.event_family = b.event_family
+        and a.date_precision = b.date_precision
+        and a.event_date = b.event_date
+        and a.agreement = b.agreement
+        and a.report_id < b.report_id
+    where a.date_precision <> 'day'
+    union
+    -- adjacent_day_same_toll
+    select least(a.report_id, b.report_id), greatest(a.report_id, b.report_id)
+    from dated_agreements as a
+    inner join dated_agreements as b
+        on a.province_code = b.province_code
+        and a.event_family = b.event_family
+        and a.event_date + 1 = b.event_date
+        and a.agreement = b.agreement
+    where a.date_precision = 'day' and b.date_precision = 'day'
+        and a.agreement not like 'location:%'
+    union
+    -- period_contains
+    select least(c.report_id, f.report_id), greatest(c.report_id, f.report_id)
+    from dated_agreements as c
+    inner join containing_periods as f
+        on c.province_code = f.province_code
+        and c.event_family = f.event_family
+        and c.date_precision = f.coarser_precision
+        and c.period_start = f.coarser_period_start
+        and c.agreement = f.agreement
 ),
 
 candidate_pairs as (
@@ -58,7 +133,7 @@ candidate_pairs as (
     inner join reports as b on b.report_id = k.report_b
 ),
 
-matched_pairs as (
+matched_pairs as materialized (
     select
         report_a,
         report_b,
@@ -80,7 +155,7 @@ matched_pairs as (
     from candidate_pairs
 ),
 
-strong_edges as (
+strong_edges as materialized (
     select report_a as report_id, report_b as linked_report_id
     from matched_pairs where match_rule in ('same_evidence_text', 'same_day', 'adjacent_day_same_toll', 'same_period')
     union all
