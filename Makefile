@@ -27,11 +27,11 @@ run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/sitrep report
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The full SIGKILL trial matrix and the large corpora as well.
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -q --runslow
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --runslow
 
 dev: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

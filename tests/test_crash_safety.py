@@ -31,7 +31,7 @@ STATE_TABLES = (
 )
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 DBT = str(Path(sys.executable).parent / "dbt")
-CI_TRIALS = 4
+CI_TRIALS = 3
 FULL_TRIALS = 24
 
 
@@ -57,12 +57,12 @@ def _run(env: dict[str, str], log: Path) -> None:
     assert process.wait(timeout=600) == 0, log.read_text()[-4000:]
 
 
-def state_digest(path: Path) -> dict[str, str]:
+def state_digest(path: Path, tables: tuple[str, ...] = STATE_TABLES) -> dict[str, str]:
     """An ordered hash of each table's rows (run ids and timestamps are not in these tables)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         digests = {}
-        for table in STATE_TABLES:
+        for table in tables:
             columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
             rows = con.execute(f"select * from {table} order by all").fetchall()
             digests[table] = hashlib.sha256(repr((columns, rows)).encode()).hexdigest()[:16]
@@ -132,7 +132,7 @@ def _kill_trial(crash_lab, trial: int, trials: int) -> str:
 
     observed = state_digest(published)
     assert observed in (lab["before"], lab["after"]), f"trial {trial} (killed in {stage}): half-written state"
-    if trial % 4 == 0:
+    if trial % 3 == 0:
         _dbt_tests_pass(published, scratch)
     _run(env, scratch / "resumed.log")
     assert state_digest(published) == lab["after"], f"trial {trial}: resumed run differs from a clean run"
@@ -202,6 +202,16 @@ def test_overlapping_runs_never_process_a_file_twice(crash_lab, tmp_path):
         ).fetchall()
         assert len(loaded) == 5 and all(n == 1 for _, n in loaded)
         assert con.execute("select count(distinct run_id) from news.ingest_log").fetchone()[0] == 2
+        articles = "select article_id, source_file, published_at, body from news.articles order by all"
+        reference = duckdb.connect(str(crash_lab["reference"]), read_only=True)
+        try:
+            assert con.execute(articles).fetchall() == reference.execute(articles).fetchall()
+        finally:
+            reference.close()
     finally:
         con.close()
-    assert state_digest(published) == crash_lab["after"]
+    # The reference was built in two runs (3 articles, then 2): which syndicated copy points at
+    # which (near_duplicate_of) depends on what was stored first, so articles are compared above
+    # without that column; everything extracted and every mart must be the same.
+    extracted = tuple(t for t in STATE_TABLES if t != "news.articles")
+    assert state_digest(published, extracted) == {t: crash_lab["after"][t] for t in extracted}

@@ -14,17 +14,34 @@
      each other through a coarse report.
 -#}
 {% macro resolve_clusters() %}
--- Connected components by min-label propagation: every report starts with its own id and
--- takes the smallest label among its strong neighbours until nothing changes. USING KEY keeps
--- one current label per report, so each round only touches reports whose label dropped and
--- the work is bounded by the strong edges times the component diameter, not by the pairs of
--- a transitive closure.
+-- Connected components without a transitive closure. First every report points at the
+-- smallest id among itself and its strong neighbours (a report and that neighbour are in one
+-- component), which collapses the large cliques syndicated copies make; the strong edges
+-- between these representatives are far fewer. On that small graph, min-label propagation:
+-- USING KEY keeps one current label per representative, so each round only touches the
+-- representatives whose label dropped and the work is bounded by those edges times the
+-- component diameter.
+representatives as materialized (
+    select r.report_id, least(r.report_id, min(e.linked_report_id)) as representative_id
+    from reports as r
+    left join strong_edges as e using (report_id)
+    group by r.report_id
+),
+
+representative_edges as materialized (
+    select distinct ra.representative_id as report_id, rb.representative_id as linked_report_id
+    from strong_edges as e
+    inner join representatives as ra on ra.report_id = e.report_id
+    inner join representatives as rb on rb.report_id = e.linked_report_id
+    where ra.representative_id <> rb.representative_id
+),
+
 component_labels (report_id, component_id) using key (report_id) as (
-    select report_id, report_id from reports
+    select distinct representative_id, representative_id from representatives
     union
     select e.linked_report_id, min(l.component_id)
     from component_labels as l
-    inner join strong_edges as e on e.report_id = l.report_id
+    inner join representative_edges as e on e.report_id = l.report_id
     inner join recurring.component_labels as current_label
         on current_label.report_id = e.linked_report_id
     group by e.linked_report_id
@@ -32,7 +49,9 @@ component_labels (report_id, component_id) using key (report_id) as (
 ),
 
 components as (
-    select report_id, component_id from component_labels
+    select r.report_id, l.component_id
+    from representatives as r
+    inner join component_labels as l on l.report_id = r.representative_id
 ),
 
 component_levels as (

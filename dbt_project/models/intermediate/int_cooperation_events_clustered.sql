@@ -93,12 +93,10 @@ candidate_pairs as (
         a.province_code is null or b.province_code is null or a.province_code = b.province_code
             as province_compatible,
         coalesce(lower(a.location) = lower(b.location), false) as same_location,
-        len(list_intersect(a.participants, b.participants)) > 0 as shared_participant,
-        -- organisations: Jaccard >= 0.5, because the two ministries appear in most events
-        len(list_distinct(list_concat(a.organisations, b.organisations))) > 0
-            and 2 * len(list_intersect(list_distinct(a.organisations), list_distinct(b.organisations)))
-                >= len(list_distinct(list_concat(a.organisations, b.organisations)))
-            as similar_organisations,
+        a.participants as participants_a,
+        b.participants as participants_b,
+        a.organisations as organisations_a,
+        b.organisations as organisations_b,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
         a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
@@ -117,8 +115,18 @@ matched_pairs as materialized (
         case
             when across_articles and same_text and province_compatible
                 then 'same_evidence_text'
+            -- the list comparisons come last: a CASE condition evaluates them only for the
+            -- pairs the cheap conditions leave, which is what keeps this linear in practice
             when other_sentence and province_compatible and both_dated
-                and (shared_participant or similar_organisations or same_location)
+                and ((same_precision and same_date) or (not same_precision and periods_nest))
+                and (
+                    same_location
+                    or len(list_intersect(participants_a, participants_b)) > 0
+                    -- organisations: Jaccard >= 0.5, because the two ministries appear in most events
+                    or (len(list_distinct(list_concat(organisations_a, organisations_b))) > 0
+                        and 2 * len(list_intersect(list_distinct(organisations_a), list_distinct(organisations_b)))
+                            >= len(list_distinct(list_concat(organisations_a, organisations_b))))
+                )
                 then case
                     when same_precision and same_date then 'same_period'
                     when not same_precision and periods_nest then 'period_contains'
