@@ -23,7 +23,7 @@ from pipeline.extract.context import (
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "extract_all", "extract_texts"]
 
 # Bump when any rule changes: the pipeline re-extracts every article read by an older version.
-EXTRACTOR_VERSION = "2026.11.23-2"
+EXTRACTOR_VERSION = "2026.11.23-3"
 
 
 @dataclass

@@ -327,6 +327,28 @@ def _segments(text: str) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i + 1] > cuts[i]]
 
 
+# "activities such as bombings, ambushes, kidnappings, extortion, and arson": the clause split
+# leaves "and arson" on its own, so the list is recognised across the whole sentence.
+_LIST_INTRO_RE = re.compile(r"\b(?:such as|including|like)\b", re.IGNORECASE)
+_LIST_ITEMS_RE = re.compile(r"(?:[\s,]|\b(?:and|or)\b|[A-Za-z][A-Za-z'-]*)*")
+
+
+def _in_generic_list(sentence: str, trigger_start: int, trigger_end: int) -> bool:
+    """A kind of activity named in a list ("such as ... arson") is a tactic, not an event told.
+
+    Only a list of bare words qualifies: a past-tense verb ("including one that killed two")
+    or a number between the introducer and the trigger makes it a report again.
+    """
+    if sentence[trigger_start:trigger_end].lower().endswith("ed"):
+        return False
+    for intro in _LIST_INTRO_RE.finditer(sentence, 0, trigger_start):
+        between = sentence[intro.end():trigger_start]
+        if (len(between) <= 120 and _LIST_ITEMS_RE.fullmatch(between)
+                and not re.search(r"[A-Za-z]ed\b", between)):
+            return True
+    return False
+
+
 def _excluded_clause(clause: str) -> bool:
     """Modal, generic, aggregated or historical: no trigger in the clause is an event."""
     return bool(_MODAL_RE.search(clause) or _GENERIC_RE.search(clause) or _AGGREGATE_RE.search(clause)
@@ -343,6 +365,8 @@ def _excluded(clause: str, trig: _Trigger, clause_start: int, quotes: list[tuple
     if "clause" not in memo:
         memo["clause"] = _excluded_clause(clause)
     if memo["clause"]:
+        return True
+    if _in_generic_list(sentence, trig.start, trig.end):
         return True
     before = sentence[max(clause_start, trig.start - 45):trig.start]
     if _NEGATION_RE.search(before):

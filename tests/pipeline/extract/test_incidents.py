@@ -210,3 +210,19 @@ def test_region_only_mention_gives_no_governorate():
     text = "Gunmen opened fire on a Peshmerga checkpoint in the Kurdistan Region on Sunday, killing a soldier."
     row = extract_texts([text], [date(2020, 7, 20)]).incident_reports.to_dicts()[0]
     assert row["province_code"] is None
+
+
+def test_kinds_of_attack_listed_after_such_as_are_not_incidents():
+    """A list of tactics names no event, even its last item split off by the clause boundary."""
+    import datetime as _dt
+
+    from pipeline.extract import extract_texts
+
+    texts = [
+        "ISIS sleeper cells continue to conduct insurgent activities such as bombings, ambushes, "
+        "kidnappings, extortion, and arson.",
+        "Militants attacked several targets, including a checkpoint in Tarmiyah, killing two soldiers.",
+    ]
+    result = extract_texts(texts, [_dt.date(2020, 7, 1)] * 2)
+    rows = result.incident_reports.select("article_id", "event_type", "killed").rows()
+    assert [(event_type, killed) for _, event_type, killed in rows] == [("armed_assault", 2)]
