@@ -18,7 +18,21 @@ def pytest_addoption(parser):
                      help="also run the slow tests (full SIGKILL matrix, large corpora)")
 
 
+# Modules that each run the whole pipeline several times: started first, so that with
+# `-n 2 --dist loadfile` they overlap the many quick modules instead of trailing after them.
+HEAVY_MODULES = (
+    "test_crash_safety.py", "test_browser.py", "test_end_to_end.py", "test_readers_never_blocked.py",
+    "test_hostile_end_to_end.py", "test_extraction_quality.py",
+)
+
+
+def _heaviness(item) -> int:
+    name = item.path.name
+    return HEAVY_MODULES.index(name) if name in HEAVY_MODULES else len(HEAVY_MODULES)
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_heaviness)  # stable: the order within a module is kept
     if config.getoption("--runslow"):
         return
     skip_slow = pytest.mark.skip(reason="slow: run with --runslow (make test-all)")

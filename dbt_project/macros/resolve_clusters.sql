@@ -14,13 +14,12 @@
      each other through a coarse report.
 -#}
 {% macro resolve_clusters() %}
--- Connected components without a transitive closure. First every report points at the
--- smallest id among itself and its strong neighbours (a report and that neighbour are in one
--- component), which collapses the large cliques syndicated copies make; the strong edges
--- between these representatives are far fewer. On that small graph, min-label propagation:
--- USING KEY keeps one current label per representative, so each round only touches the
--- representatives whose label dropped and the work is bounded by those edges times the
--- component diameter.
+-- Connected components without a transitive closure. Every report first points at its
+-- representative, the smallest id among itself and its strong neighbours; rewiring each edge
+-- (a, b) to (representative of a, b) keeps the components but collapses the large cliques
+-- syndicated copies make into stars. On that graph, min-label propagation: USING KEY keeps
+-- one current label per report, so each round only touches reports whose label dropped, and
+-- the work is the edges times the component diameter instead of all pairs of a closure.
 representatives as materialized (
     select r.report_id, least(r.report_id, min(e.linked_report_id)) as representative_id
     from reports as r
@@ -28,20 +27,31 @@ representatives as materialized (
     group by r.report_id
 ),
 
+-- (representative of a, b) for every strong edge (a, b), plus (a, representative of a):
+-- a path a - b becomes a - representative(a) - b, so the components are unchanged
 representative_edges as materialized (
-    select distinct ra.representative_id as report_id, rb.representative_id as linked_report_id
+    select distinct r.representative_id as report_id, e.linked_report_id
     from strong_edges as e
-    inner join representatives as ra on ra.report_id = e.report_id
-    inner join representatives as rb on rb.report_id = e.linked_report_id
-    where ra.representative_id <> rb.representative_id
+    inner join representatives as r using (report_id)
+    where r.representative_id <> e.linked_report_id
+),
+
+propagation_edges as materialized (
+    select report_id, linked_report_id from representative_edges
+    union
+    select linked_report_id, report_id from representative_edges
+    union
+    select report_id, representative_id from representatives where report_id <> representative_id
+    union
+    select representative_id, report_id from representatives where report_id <> representative_id
 ),
 
 component_labels (report_id, component_id) using key (report_id) as (
-    select distinct representative_id, representative_id from representatives
+    select report_id, report_id from reports
     union
     select e.linked_report_id, min(l.component_id)
     from component_labels as l
-    inner join representative_edges as e on e.report_id = l.report_id
+    inner join propagation_edges as e on e.report_id = l.report_id
     inner join recurring.component_labels as current_label
         on current_label.report_id = e.linked_report_id
     group by e.linked_report_id
@@ -49,9 +59,7 @@ component_labels (report_id, component_id) using key (report_id) as (
 ),
 
 components as (
-    select r.report_id, l.component_id
-    from representatives as r
-    inner join component_labels as l on l.report_id = r.representative_id
+    select report_id, component_id from component_labels
 ),
 
 component_levels as (
