@@ -47,7 +47,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     # Values travel as bound parameters; the SQL text is the analyst's own, run read-only.
     con = _warehouse(args).reader()
     try:
-        frame = pl.from_arrow(con.execute(args.sql, args.param or []).to_arrow_table())
+        frame = pl.from_arrow(con.sql(args.sql, params=args.param or None).to_arrow_table())
     finally:
         con.close()
     if args.format == "csv":

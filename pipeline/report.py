@@ -20,7 +20,7 @@ order by week_start, province_code
 
 def weekly_attacks(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Non-zero rows of the weekly mart (the zero-filled grid is for joins, not for reading)."""
-    return pl.from_arrow(con.execute(WEEKLY_SQL).to_arrow_table())
+    return pl.from_arrow(con.sql(WEEKLY_SQL).to_arrow_table())
 
 
 def render_weekly_chart(weekly: pl.DataFrame, path: Path) -> Path:
