@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,8 +10,8 @@ from hypothesis import strategies as st
 
 from pipeline.extract.casualties import CasualtyCounts, casualty_counts
 from pipeline.settings import SAMPLE_ARTICLES_DIR
+from tests.labelled import labelled_rows
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def kwk(text: str) -> tuple[int | None, int | None, int | None]:
@@ -239,17 +237,7 @@ def test_sentence_without_casualty_words_is_empty():
     assert casualty_counts("Barzani met Roebuck in Erbil on Tuesday.") == CasualtyCounts(None, None, None, ())
 
 
-def _labelled_rows():
-    rows = []
-    for name in ("heldout_incidents.csv", "labelled_sample.csv"):
-        path = DATA / name
-        if path.exists():
-            with path.open(newline="", encoding="utf-8") as fh:
-                rows += [pytest.param(r, id=f"{name}:{i}") for i, r in enumerate(csv.DictReader(fh))]
-    return rows
-
-
-@pytest.mark.parametrize("row", _labelled_rows())
+@pytest.mark.parametrize("row", labelled_rows())
 def test_labelled_incident_reports(row):
     """Every labelled report (several sentences, GTD and press style) reads as labelled."""
     c = casualty_counts(row["text"])

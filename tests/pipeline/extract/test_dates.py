@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.dates import DateMention, find_dates, resolve_event_date
+from tests.labelled import labelled_rows
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 D = date
 
 
@@ -237,17 +235,7 @@ def test_resolve_prefers_most_specific_past_date():
     assert resolve_event_date("On Monday, gunmen stormed a village.", None) == (None, "unknown")
 
 
-def _labelled_rows():
-    rows = []
-    for name in ("heldout_incidents.csv", "labelled_sample.csv"):
-        path = DATA / name
-        if path.exists():
-            with path.open(newline="", encoding="utf-8") as fh:
-                rows += [pytest.param(r, id=f"{name}:{i}") for i, r in enumerate(csv.DictReader(fh))]
-    return rows
-
-
-@pytest.mark.parametrize("row", _labelled_rows())
+@pytest.mark.parametrize("row", labelled_rows())
 def test_labelled_incident_dates(row):
     """The event date of each labelled report (its first sentence's anchor unused)."""
     pub = date.fromisoformat(row["published_at"]) if row["published_at"] else None
