@@ -128,7 +128,7 @@ def _kill_trial(crash_lab, trial: int, trials: int) -> str:
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     steps = [line for line in log.read_text(errors="replace").splitlines() if "STEP_START" in line]
-    stage = steps[-1].split(" - ")[-2] if steps else "start-up"
+    stage = steps[-1].split(" - ")[-3] if steps else "start-up"  # the step key precedes STEP_START
 
     observed = state_digest(published)
     assert observed in (lab["before"], lab["after"]), f"trial {trial} (killed in {stage}): half-written state"
