@@ -5,7 +5,7 @@ import dagster as dg
 from assets.dbt import dbt_models, dbt_resource
 from assets.extraction import extracted_events
 from assets.ingestion import ingested_articles
-from assets.jobs import refresh_job
+from assets.jobs import EXTRACTION_FAN_OUT_EXECUTOR, refresh_job
 from assets.publishing import build_published_warehouse
 from assets.resources import LandingDirectory, WarehouseResource
 from assets.schedules import daily_refresh_schedule
@@ -20,8 +20,7 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[daily_refresh_schedule],
     sensors=[new_articles_sensor],
-    # One DuckDB writer: `dagster asset materialize` (the implicit asset job) runs in-process too.
-    executor=dg.in_process_executor,
+    executor=EXTRACTION_FAN_OUT_EXECUTOR,
     resources={
         "landing": LandingDirectory(),
         "warehouse": WarehouseResource(),

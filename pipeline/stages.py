@@ -6,6 +6,9 @@ layer stays thin and everything here is testable without Dagster.
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,12 +19,15 @@ from pipeline import warehouse as wh
 from pipeline.schemas import EXTRACTED_TABLES
 from pipeline.validation import ValidationOutcome, validate_table
 
-# Articles are extracted in batches so memory stays bounded whatever the size of the archive.
-EXTRACTION_BATCH_ARTICLES = 5_000
 # Input files read per ingestion batch (and per transaction).
 INGESTION_BATCH_FILES = 5_000
-# Below this many pending articles, starting worker processes costs more than it saves.
-PARALLEL_EXTRACTION_MIN_ARTICLES = 2_000
+# Extraction shards: each is extracted by its own worker (a Dagster step) and loaded in one
+# transaction. The upper bound keeps a worker's memory bounded whatever the backlog; below the
+# lower one, another worker's start-up costs more than the articles it would take.
+SHARD_MAX_ARTICLES = 10_000
+SHARD_MIN_ARTICLES = 2_000
+# Shard directories a crashed run left behind are removed once this old.
+STALE_SHARD_SECONDS = 24 * 3600
 
 
 # Rows of each table kept in a stage summary for previews; the rest are only counted.
@@ -123,6 +129,7 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
             known_files=known_files,
             now=datetime.now(UTC),
             batch_files=batch_files,
+            workers=None,  # a large landing set is parsed on every core; small ones in-process
         ):
             with wh.transaction(con):
                 batch_summary = StageSummary()
@@ -141,112 +148,169 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
 
 
 def articles_to_extract(con, extractor_version: str) -> pl.DataFrame:
-    """Article ids that no extractor of this version has read yet (new, or rules changed)."""
+    """Articles that no extractor of this version has read yet (new, or rules changed), with
+    their publication month (None when undated), in shard order."""
     return wh.read_frame(
         con,
-        "SELECT a.article_id FROM news.articles a "
+        "SELECT a.article_id, strftime(a.published_at, '%Y_%m') AS month FROM news.articles a "
         "LEFT JOIN news.extraction_log x ON x.article_id = a.article_id AND x.extractor_version = ? "
-        "WHERE x.article_id IS NULL ORDER BY a.article_id",
+        "WHERE x.article_id IS NULL ORDER BY month NULLS LAST, a.article_id",
         [extractor_version],
     )
 
 
-def _extract_chunk(articles: pl.DataFrame, sentences: pl.DataFrame):
-    from pipeline.extract import extract_all
-    from pipeline.gazetteer import load_gazetteer
+@dataclass(frozen=True)
+class ExtractionShard:
+    """Articles extracted together, by one worker, with no database connection: its inputs and
+    outputs are Parquet files in `directory`, so a worker can run in another process or on
+    another machine that sees the directory (or, with object storage, the bucket)."""
 
-    return extract_all(articles, sentences, load_gazetteer())
+    key: str  # unique in a run; letters, digits and underscores (a Dagster mapping key)
+    directory: Path | None  # None: the empty shard of a run with nothing to extract
+    articles: int
+    months: tuple[str, ...] = ()
 
+    @classmethod
+    def empty(cls) -> ExtractionShard:
+        return cls(key="nothing_pending", directory=None, articles=0)
 
-def _extract_batch(articles: pl.DataFrame, sentences: pl.DataFrame, pool, workers: int):
-    """Extract one batch, split across worker processes when there is a pool (articles are independent)."""
-    from pipeline.extract import Extraction
-
-    if pool is None:
-        return _extract_chunk(articles, sentences)
-    ids = articles["article_id"].sort()
-    chunks = [ids.gather_every(workers, offset) for offset in range(workers)]
-    futures = [
-        pool.submit(
-            _extract_chunk,
-            articles.filter(pl.col("article_id").is_in(chunk.to_list())),
-            sentences.filter(pl.col("article_id").is_in(chunk.to_list())),
-        )
-        for chunk in chunks
-    ]
-    parts = [future.result() for future in futures]
-    return Extraction(**{
-        table: pl.concat([getattr(part, table) for part in parts], how="vertical_relaxed")
-        for table in EXTRACTED_TABLES
-    })
+    @property
+    def output_dir(self) -> Path:
+        assert self.directory is not None
+        return self.directory / "out"
 
 
-def run_extraction(warehouse: wh.Warehouse, run_id: str,
-                   batch_articles: int = EXTRACTION_BATCH_ARTICLES,
-                   workers: int | None = None) -> StageSummary:
-    """Extract mentions and events from every article not yet read by this extractor version.
+def shard_size(pending: int, workers: int, min_articles: int = SHARD_MIN_ARTICLES,
+               max_articles: int = SHARD_MAX_ARTICLES) -> int:
+    """Articles per shard: the backlog split evenly over the workers, within the bounds."""
+    per_worker = -(-pending // max(workers, 1))
+    return max(1, min_articles, min(max_articles, per_worker))
 
-    Large backlogs fan out over `workers` processes (default: SITREP_EXTRACT_WORKERS, else the
-    number of cores); the single DuckDB writer stays in this process.
-    """
-    import concurrent.futures
-    import multiprocessing
 
+def _shard_groups(pending: pl.DataFrame, size: int) -> list[tuple[list[str], list[str]]]:
+    """(article ids, months) per shard: whole publication months packed in order, a month larger
+    than a shard split across several, so a late article re-extracts with its own month."""
+    groups: list[tuple[list[str], list[str]]] = []
+    ids: list[str] = []
+    months: list[str] = []
+    for (month,), frame in pending.group_by("month", maintain_order=True):
+        month_ids = frame["article_id"].to_list()
+        label = month or "undated"
+        for first in range(0, len(month_ids), size):
+            part = month_ids[first:first + size]
+            if ids and len(ids) + len(part) > size:
+                groups.append((ids, months))
+                ids, months = [], []
+            ids.extend(part)
+            if label not in months:
+                months.append(label)
+    if ids:
+        groups.append((ids, months))
+    return groups
+
+
+def _remove_stale_shards(root: Path) -> None:
+    if not root.is_dir():
+        return
+    cutoff = time.time() - STALE_SHARD_SECONDS
+    for run_dir in root.iterdir():
+        if run_dir.is_dir() and run_dir.stat().st_mtime < cutoff:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def shard_root(warehouse: wh.Warehouse, run_id: str) -> Path:
+    return warehouse.work_dir / "shards" / run_id
+
+
+def plan_extraction(warehouse: wh.Warehouse, run_id: str, workers: int | None = None, *,
+                    min_articles: int = SHARD_MIN_ARTICLES,
+                    max_articles: int = SHARD_MAX_ARTICLES) -> list[ExtractionShard]:
+    """Split the articles this extractor version has not read into shards, writing each shard's
+    articles and sentences to Parquet. An empty list when nothing is pending."""
     from pipeline.extract import EXTRACTOR_VERSION
     from pipeline.settings import extract_workers
 
-    workers = extract_workers(workers)
-    summary = StageSummary(counts={"articles_extracted": 0})
-    pool = None
+    root = shard_root(warehouse, run_id)
+    _remove_stale_shards(root.parent)
+    shards = []
     with warehouse.writer() as con:
-        pending = articles_to_extract(con, EXTRACTOR_VERSION)["article_id"].to_list()
-        if workers > 1 and len(pending) >= PARALLEL_EXTRACTION_MIN_ARTICLES:
-            # spawn, not fork: the parent (a Dagster step) runs threads that fork would copy mid-lock.
-            pool = concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        try:
-            _extract_pending(con, pending, batch_articles, pool, workers, run_id, summary)
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        pending = articles_to_extract(con, EXTRACTOR_VERSION)
+        if pending.is_empty():
+            return []
+        size = shard_size(pending.height, extract_workers(workers), min_articles, max_articles)
+        for number, (ids, months) in enumerate(_shard_groups(pending, size)):
+            label = months[0] if len(months) == 1 else f"{months[0]}_to_{months[-1]}"
+            shard = ExtractionShard(f"s{number:03d}_{label}", root / f"s{number:03d}", len(ids), tuple(months))
+            shard.directory.mkdir(parents=True, exist_ok=True)
+            con.register("sitrep_shard_ids", pl.DataFrame({"article_id": ids}).to_arrow())
+            try:
+                for name, sql in (
+                    ("articles", "SELECT article_id, published_at, body, language FROM news.articles"),
+                    ("sentences", "SELECT article_id, sentence_idx, paragraph_idx, char_start, char_end, text "
+                                  "FROM news.sentences"),
+                ):
+                    con.execute(
+                        f"COPY ({sql} WHERE article_id IN (SELECT article_id FROM sitrep_shard_ids) "
+                        f"ORDER BY ALL) TO {wh.quote_literal(str(shard.directory / f'{name}.parquet'))} "
+                        "(FORMAT parquet)"
+                    )
+            finally:
+                con.unregister("sitrep_shard_ids")
+            shards.append(shard)
+    return shards
+
+
+def extract_shard(shard: ExtractionShard, run_id: str) -> StageSummary:
+    """Extract and validate one shard into Parquet beside its inputs. Pure: no database; running
+    it again overwrites its outputs."""
+    from pipeline.extract import extract_all
+    from pipeline.gazetteer import load_gazetteer
+
+    summary = StageSummary(counts={"articles_extracted": shard.articles})
+    if shard.directory is None:
+        return summary
+    articles = pl.read_parquet(shard.directory / "articles.parquet")
+    sentences = pl.read_parquet(shard.directory / "sentences.parquet")
+    extraction = extract_all(articles, sentences, load_gazetteer())
+    # Written under a temporary name and renamed: the loader only ever sees complete outputs.
+    partial = shard.directory / "out.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    quarantined = []
+    for table in EXTRACTED_TABLES:
+        outcome = validate_table(table, getattr(extraction, table), run_id)
+        outcome.valid.write_parquet(partial / f"{table}.parquet")
+        quarantined.append(outcome.quarantine)
+        summary.merge(StageSummary(
+            counts={f"{table}_rows": outcome.valid.height, f"{table}_quarantined": outcome.num_failed_rows},
+            validations={table: outcome},
+        ))
+    pl.concat(quarantined).write_parquet(partial / "quarantine.parquet")
+    shutil.rmtree(shard.output_dir, ignore_errors=True)
+    os.replace(partial, shard.output_dir)
     return summary
 
 
-def _extract_pending(con, pending: list[str], batch_articles: int, pool, workers: int, run_id: str,
-                     summary: StageSummary) -> None:
+def load_extraction(warehouse: wh.Warehouse, shards: list[ExtractionShard], run_id: str) -> None:
+    """The single loader: each extracted shard replaces its articles' rows in one transaction."""
     from pipeline.extract import EXTRACTOR_VERSION
 
-    for start in range(0, len(pending), batch_articles):
-        ids = pending[start : start + batch_articles]
-        id_frame = pl.DataFrame({"article_id": ids}).to_arrow()
-        con.register("sitrep_batch_ids", id_frame)
-        try:
-            articles = wh.read_frame(
-                con,
-                "SELECT article_id, published_at, body, language FROM news.articles "
-                "WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids)",
-            )
-            sentences = wh.read_frame(
-                con,
-                "SELECT article_id, sentence_idx, paragraph_idx, char_start, char_end, text "
-                "FROM news.sentences WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids) "
-                "ORDER BY article_id, sentence_idx",
-            )
-        finally:
-            con.unregister("sitrep_batch_ids")
-        extraction = _extract_batch(articles, sentences, pool, workers)
-        with wh.transaction(con):
-            # Re-extraction replaces an article's rows wholesale: no stale or doubled events.
-            wh.delete_articles(con, (*EXTRACTED_TABLES, "extraction_log"), ids)
-            for table in EXTRACTED_TABLES:
-                _validated_insert(con, table, getattr(extraction, table), run_id, summary)
-            wh.insert(
-                con,
-                "extraction_log",
-                pl.DataFrame(
-                    {"article_id": ids, "extractor_version": EXTRACTOR_VERSION, "run_id": run_id}
-                ),
-            )
-        summary.counts["articles_extracted"] += len(ids)
+    with warehouse.writer() as con:
+        for shard in shards:
+            if shard.directory is None:
+                continue
+            if not shard.output_dir.is_dir():
+                raise FileNotFoundError(f"shard {shard.key} has no extraction output in {shard.output_dir}")
+            ids = pl.read_parquet(shard.directory / "articles.parquet", columns=["article_id"])["article_id"]
+            with wh.transaction(con):
+                # Re-extraction replaces an article's rows wholesale: no stale or doubled events.
+                wh.delete_articles(con, (*EXTRACTED_TABLES, "extraction_log"), ids.to_list())
+                for table in (*EXTRACTED_TABLES, "quarantine"):
+                    wh.insert_parquet(con, table, shard.output_dir / f"{table}.parquet")
+                wh.insert(con, "extraction_log", pl.DataFrame(
+                    {"article_id": ids, "extractor_version": EXTRACTOR_VERSION, "run_id": run_id}))
+    if shards:
+        shutil.rmtree(shard_root(warehouse, run_id), ignore_errors=True)
 
 
 def run_publish(warehouse: wh.Warehouse, run_id: str) -> dict[str, int]:

@@ -266,6 +266,16 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> i
     return frame.height
 
 
+def insert_parquet(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> int:
+    """Bulk-load a Parquet file written from a frame of the table's model (DuckDB reads it
+    directly, without passing through Python)."""
+    inserted = con.execute(
+        f"INSERT INTO news.{quote_identifier(table)} BY NAME "
+        f"SELECT * FROM read_parquet({quote_literal(str(path))})"
+    ).fetchone()
+    return inserted[0] if inserted else 0
+
+
 def delete_articles(con: duckdb.DuckDBPyConnection, tables: Iterable[str], article_ids: list[str]) -> None:
     """Remove every row of the given tables that belongs to these articles (before re-extraction)."""
     if not article_ids:

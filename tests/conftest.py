@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline.settings import SAMPLE_ARTICLES_DIR
@@ -22,7 +24,7 @@ def pytest_addoption(parser):
 # `-n 2 --dist loadfile` they overlap the many quick modules instead of trailing after them.
 HEAVY_MODULES = (
     "test_crash_safety.py", "test_browser.py", "test_end_to_end.py", "test_readers_never_blocked.py",
-    "test_hostile_end_to_end.py", "test_extraction_quality.py",
+    "test_hostile_end_to_end.py", "test_extraction_quality.py", "test_extraction_fan_out.py",
 )
 
 
@@ -82,3 +84,26 @@ def sample_run(tmp_path_factory) -> dict:
     result = run_refresh_job(landing, duckdb_path)
     assert result.success
     return {"articles": landing, "duckdb": duckdb_path, "result": result}
+
+
+# Tables whose contents must not depend on how many runs it took to get there.
+STATE_TABLES = (
+    "news.articles", "news.sentences", "news.article_paragraphs", "news.mentions",
+    "news.incident_reports", "news.cooperation_events", "news.claimed_tallies",
+    "marts.incidents", "marts.attacks_per_province_week", "marts.cooperation_events",
+    "marts.coordination_room_events",
+)
+
+
+def state_digest(path: Path, tables: tuple[str, ...] = STATE_TABLES) -> dict[str, str]:
+    """An ordered hash of each table's rows (run ids and timestamps are not in these tables)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        digests = {}
+        for table in tables:
+            columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
+            rows = con.execute(f"select * from {table} order by all").fetchall()
+            digests[table] = hashlib.sha256(repr((columns, rows)).encode()).hexdigest()[:16]
+        return digests
+    finally:
+        con.close()

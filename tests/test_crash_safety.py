@@ -7,7 +7,6 @@ the work with no duplicates.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -20,15 +19,8 @@ import duckdb
 import pytest
 
 from pipeline.warehouse import Warehouse
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, STATE_TABLES, state_digest
 
-# Tables whose contents must not depend on how many runs it took to get there.
-STATE_TABLES = (
-    "news.articles", "news.sentences", "news.article_paragraphs", "news.mentions",
-    "news.incident_reports", "news.cooperation_events", "news.claimed_tallies",
-    "marts.incidents", "marts.attacks_per_province_week", "marts.cooperation_events",
-    "marts.coordination_room_events",
-)
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 DBT = str(Path(sys.executable).parent / "dbt")
 CI_TRIALS = 3
@@ -55,20 +47,6 @@ def _start_run(env: dict[str, str], log: Path) -> subprocess.Popen:
 def _run(env: dict[str, str], log: Path) -> None:
     process = _start_run(env, log)
     assert process.wait(timeout=600) == 0, log.read_text()[-4000:]
-
-
-def state_digest(path: Path, tables: tuple[str, ...] = STATE_TABLES) -> dict[str, str]:
-    """An ordered hash of each table's rows (run ids and timestamps are not in these tables)."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        digests = {}
-        for table in tables:
-            columns = [c[0] for c in con.execute(f"describe {table}").fetchall()]
-            rows = con.execute(f"select * from {table} order by all").fetchall()
-            digests[table] = hashlib.sha256(repr((columns, rows)).encode()).hexdigest()[:16]
-        return digests
-    finally:
-        con.close()
 
 
 def _dbt_tests_pass(published: Path, scratch: Path) -> None:

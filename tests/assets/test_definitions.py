@@ -31,8 +31,15 @@ def test_definitions_load_with_one_lineage_graph():
 
 
 def test_job_schedule_and_sensor_resolve():
-    job = defs.get_job_def("sitrep_refresh")
-    assert job.executor_def.name == "in_process"
+    job = defs.resolve_job_def("sitrep_refresh")
+    # Steps run in their own processes (the extraction shards in parallel), so every step that
+    # opens the warehouse or runs dbt must share the single-writer pool; shard steps must not.
+    assert job.executor_def.name == "multiprocess"
+    pools = {op.name: (op.pool, op.required_resource_keys) for op in job.graph.iterate_op_defs()}
+    writers = {name for name, (_, keys) in pools.items() if keys & {"warehouse", "dbt"}}
+    assert {"ingested_articles", "plan_extraction_shards", "load_extracted_shards"} <= writers
+    assert all(pools[name][0] == "sitrep_warehouse" for name in writers), pools
+    assert pools["extract_and_validate_shard"] == (None, set())
     schedule = defs.get_schedule_def("daily_refresh")
     assert schedule.cron_schedule == "0 5 * * *" and schedule.job_name == "sitrep_refresh"
     sensor = defs.get_sensor_def("new_articles_sensor")
