@@ -188,25 +188,30 @@ class Warehouse:
             staging = self.published_path.with_name(f".{self.published_path.name}.publishing")
             staging.unlink(missing_ok=True)
             staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
-            con = duckdb.connect()
+            # A checkpointed DuckDB file is complete on its own, so publishing is a byte copy
+            # (the kernel's copy_file_range: ~0.1 s for 90 MB, against ~3 s to re-encode it with
+            # COPY FROM DATABASE). The work file has the published file's name, so the catalog
+            # the dbt views name is the same in the copy.
+            con = duckdb.connect(str(self.work_path))
             try:
-                # Attached under its own catalog name so the views dbt made resolve while copying.
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            shutil.copyfile(self.work_path, staging)
+            con = duckdb.connect(str(staging))
+            try:
+                # opened under its staging name, so its catalog is not yet self.catalog
+                counts = table_counts(con, con.execute("SELECT current_database()").fetchone()[0])
+                con.execute("CREATE SCHEMA IF NOT EXISTS meta")
                 con.execute(
-                    f"ATTACH {quote_literal(str(self.work_path))} AS {quote_identifier(self.catalog)} (READ_ONLY)"
-                )
-                con.execute(f"ATTACH {quote_literal(str(staging))} AS publishing")
-                con.execute(f"COPY FROM DATABASE {quote_identifier(self.catalog)} TO publishing")
-                counts = table_counts(con, "publishing")
-                con.execute("CREATE SCHEMA IF NOT EXISTS publishing.meta")
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS publishing.meta.publications "
+                    "CREATE TABLE IF NOT EXISTS meta.publications "
                     "(run_id VARCHAR, published_at TIMESTAMPTZ, table_counts JSON)"
                 )
                 con.execute(
-                    "INSERT INTO publishing.meta.publications VALUES (?, ?, ?)",
+                    "INSERT INTO meta.publications VALUES (?, ?, ?)",
                     [run_id, datetime.now(UTC), json.dumps(counts, sort_keys=True)],
                 )
-                con.execute("DETACH publishing")
+                con.execute("CHECKPOINT")
             finally:
                 con.close()
             _fsync(staging)
