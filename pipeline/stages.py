@@ -206,6 +206,12 @@ def _shard_groups(pending: pl.DataFrame, size: int) -> list[tuple[list[str], lis
                 months.append(label)
     if ids:
         groups.append((ids, months))
+    if len(groups) > 1 and len(groups[-1][0]) < size // 2:
+        # a small remainder (often the undated articles) rides with the shard before it,
+        # rather than costing a step of its own
+        (last_ids, last_months), (tail_ids, tail_months) = groups[-2], groups.pop()
+        last_ids.extend(tail_ids)
+        last_months.extend(m for m in tail_months if m not in last_months)
     return groups
 
 

@@ -30,6 +30,12 @@ def test_whole_months_are_packed_in_order_and_a_large_month_is_split():
     assert sorted(i for ids, _ in groups for i in ids) == sorted(pending["article_id"])
 
 
+def test_a_small_remainder_joins_the_shard_before_it():
+    pending = pl.DataFrame({"article_id": [f"a{i}" for i in range(9)], "month": ["2020_01"] * 8 + [None]})
+    assert [(len(ids), months) for ids, months in _shard_groups(pending, size=4)] == [
+        (4, ["2020_01"]), (5, ["2020_01", "undated"])]
+
+
 def test_shard_size_splits_the_backlog_over_the_workers_within_bounds():
     assert shard_size(100_000, 2) == 10_000  # capped: a worker's memory stays bounded
     assert shard_size(12_000, 2) == 6_000
