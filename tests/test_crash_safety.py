@@ -8,6 +8,7 @@ the work with no duplicates.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,13 +19,27 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.bench.corpus import generate_corpus
 from pipeline.warehouse import Warehouse
 from tests.conftest import PROJECT_ROOT, STATE_TABLES, state_digest
 
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 DBT = str(Path(sys.executable).parent / "dbt")
+# Where the kills land: (step, fraction of that step's duration in the reference run). Late
+# fractions land in the writes at the end of a step: ingestion's and the loader's transactions,
+# the shard's Parquet output, the plan's export. CI takes the first three; the full matrix all.
+WRITER_STEPS = ("ingested_articles", "plan_extraction_shards", "extract_and_validate_shard",
+                "load_extracted_shards", "dbt_models", "warehouse__published")
+KILL_POINTS = [
+    ("ingested_articles", 0.9), ("load_extracted_shards", 0.6), ("dbt_models", 0.5),
+    *[(step, fraction) for fraction in (0.2, 0.7, 0.95) for step in WRITER_STEPS],
+    ("ingested_articles", 0.8), ("load_extracted_shards", 0.3), ("load_extracted_shards", 0.9),
+]
 CI_TRIALS = 3
-FULL_TRIALS = 24
+FULL_TRIALS = len(KILL_POINTS)
+# Generated articles added to the second landing, so ingestion and loading last long enough
+# for a kill to land inside their transactions.
+GENERATED_ARTICLES = 400
 
 
 def _env(articles: Path, duckdb_path: Path, home: Path) -> dict[str, str]:
@@ -65,7 +80,8 @@ def _dbt_tests_pass(published: Path, scratch: Path) -> None:
 
 @pytest.fixture(scope="module")
 def crash_lab(tmp_path_factory):
-    """A baseline published state (3 articles), and the clean result of adding 2 more."""
+    """A baseline published state (3 samples), and the clean result of adding the other 2 samples
+    and the generated articles."""
     base = tmp_path_factory.mktemp("crash")
     samples = sorted((PROJECT_ROOT / "pipeline" / "sample_data" / "articles").glob("*.txt"))
     first, second = base / "landing_first", base / "landing_full"
@@ -77,36 +93,61 @@ def crash_lab(tmp_path_factory):
         shutil.copy(path, second)
     shutil.copy(samples[0].parent / "manifest.csv", first)
     shutil.copy(samples[0].parent / "manifest.csv", second)
+    generate_corpus(base / "generated", GENERATED_ARTICLES, seed=5)
+    shutil.copytree(base / "generated" / "articles", second / "generated")
 
     baseline = base / "baseline" / "sitrep.duckdb"
     _run(_env(first, baseline, base), base / "baseline.log")
     reference = base / "reference" / "sitrep.duckdb"
     shutil.copytree(baseline.parent, reference.parent)
-    start = time.monotonic()
     _run(_env(second, reference, base), base / "reference.log")
     return {
         "base": base, "landing": second, "baseline": baseline, "reference": reference,
         "before": state_digest(baseline), "after": state_digest(reference),
-        "run_seconds": time.monotonic() - start,
+        "step_seconds": _step_seconds(base / "reference.log"),
     }
 
 
-def _kill_trial(crash_lab, trial: int, trials: int) -> str:
+def _step_seconds(log: Path) -> dict[str, float]:
+    """How long each step took, from Dagster's 'Finished execution of step "x" in 1m2s' lines."""
+    seconds = {}
+    for step, took in re.findall(r'Finished execution of step "([^"]+)" in ([\dmsh.]+)\.', log.read_text()):
+        parts = re.findall(r"([\d.]+)(ms|h|m|s)", took)
+        scale = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+        seconds[step.split(".")[-1].split("[")[0]] = sum(float(v) * scale[unit] for v, unit in parts)
+    return seconds
+
+
+def _wait_for_step(log: Path, step: str, process: subprocess.Popen, timeout_s: float = 300) -> bool:
+    """True once the run has started `step`; False if the run ended first."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        if any(step in line and "STEP_START" in line for line in text.splitlines()):
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.05)
+    raise TimeoutError(f"the run never started {step}")
+
+
+def _kill_trial(crash_lab, trial: int) -> str:
     lab = crash_lab
     scratch = lab["base"] / f"trial_{trial}"
     published = scratch / "sitrep.duckdb"
     shutil.copytree(lab["baseline"].parent, scratch)
     env = _env(lab["landing"], published, lab["base"])
-    # Kill points spread evenly over the run, from start-up through ingestion, extraction,
-    # the DuckDB writes, dbt and publication.
-    delay = lab["run_seconds"] * (trial + 0.5) / trials
+    step, fraction = KILL_POINTS[trial]
+    delay = round(fraction * lab["step_seconds"][step], 2)
     log = scratch / "killed.log"
     process = _start_run(env, log)
+    started = _wait_for_step(log, step, process)
     time.sleep(delay)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     steps = [line for line in log.read_text(errors="replace").splitlines() if "STEP_START" in line]
     stage = steps[-1].split(" - ")[-3] if steps else "start-up"  # the step key precedes STEP_START
+    stage = f"{stage} +{delay}s" if started else f"{stage} (run had finished)"
 
     observed = state_digest(published)
     assert observed in (lab["before"], lab["after"]), f"trial {trial} (killed in {stage}): half-written state"
@@ -123,13 +164,13 @@ def _kill_trial(crash_lab, trial: int, trials: int) -> str:
 
 
 def test_sigkill_at_sampled_points_loses_and_doubles_nothing(crash_lab):
-    stages = [_kill_trial(crash_lab, trial, CI_TRIALS) for trial in range(CI_TRIALS)]
+    stages = [_kill_trial(crash_lab, trial) for trial in range(CI_TRIALS)]
     assert len(stages) == CI_TRIALS
 
 
 @pytest.mark.slow
 def test_sigkill_full_matrix(crash_lab):
-    stages = [_kill_trial(crash_lab, trial, FULL_TRIALS) for trial in range(FULL_TRIALS)]
+    stages = [_kill_trial(crash_lab, trial) for trial in range(FULL_TRIALS)]
     print("killed during:", stages)
 
 
@@ -148,6 +189,7 @@ def test_ids_do_not_depend_on_input_order_or_location(crash_lab, tmp_path):
     landing.mkdir()
     for index, path in enumerate(sorted(crash_lab["landing"].glob("*.txt"), reverse=True)):
         shutil.copy(path, landing / f"z{index}_{path.name}")
+    shutil.copytree(crash_lab["landing"] / "generated", landing / "elsewhere" / "deeper")
     manifest = (crash_lab["landing"] / "manifest.csv").read_text().splitlines()
     renamed = [manifest[0]] + [
         f"z{index}_{line}" for index, line in enumerate(sorted(manifest[1:], reverse=True))
@@ -174,15 +216,15 @@ def test_overlapping_runs_never_process_a_file_twice(crash_lab, tmp_path):
         assert process.wait(timeout=600) == 0, (tmp_path / f"overlap_{i}.log").read_text()[-4000:]
     con = duckdb.connect(str(published), read_only=True)
     try:
-        loaded = con.execute(
-            "select path, count(*) from news.ingest_log "
-            "where status = 'loaded' and path <> 'manifest.csv' group by 1"
-        ).fetchall()
-        assert len(loaded) == 5 and all(n == 1 for _, n in loaded)
+        loaded_once = ("select path, count(*) from news.ingest_log "
+                       "where status = 'loaded' and path not like '%manifest.csv' group by 1 order by 1")
+        loaded = con.execute(loaded_once).fetchall()
+        assert all(n == 1 for _, n in loaded)
         assert con.execute("select count(distinct run_id) from news.ingest_log").fetchone()[0] == 2
         articles = "select article_id, source_file, published_at, body from news.articles order by all"
         reference = duckdb.connect(str(crash_lab["reference"]), read_only=True)
         try:
+            assert [path for path, _ in loaded] == [path for path, _ in reference.execute(loaded_once).fetchall()]
             assert con.execute(articles).fetchall() == reference.execute(articles).fetchall()
         finally:
             reference.close()

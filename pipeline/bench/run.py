@@ -3,7 +3,8 @@
 For each size it generates a corpus (`pipeline.bench.corpus`) and measures:
 
 1. extraction throughput alone: ingest (decode, clean, sentences) + `extract_all`, one month
-   directory at a time so memory stays bounded; articles/s and MB/s of raw text;
+   directory per task over the pipeline's number of shard workers, so memory stays bounded;
+   articles/s and MB/s of raw text, and CPU ms per article of each half;
 2. a full run from an empty warehouse: ``dagster asset materialize -m assets.definitions
    --select '*'`` in a subprocess, wall time and peak RSS of it and all its children;
 3. an incremental run after adding 1% new articles, and its ratio to the full run;
@@ -422,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3,
-                        help="repetitions of the in-process extraction (median); stops after one "
+                        help="repetitions of the extraction measurement (median); stops after one "
                              "that takes over 90 s, and is 1 above 20k articles")
     parser.add_argument("--no-e2e", action="store_true", help="skip the Dagster full/incremental runs")
     parser.add_argument("--spacy-sample", type=int, default=200,
