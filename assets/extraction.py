@@ -93,9 +93,10 @@ def load_extracted_shards(context: dg.OpExecutionContext, warehouse: WarehouseRe
 
 
 @dg.graph_multi_asset(
+    group_name="extraction",
     outs={
         table: dg.AssetOut(
-            key=ASSET_KEYS[table], description=description, group_name="extraction",
+            key=ASSET_KEYS[table], description=description,
             kinds={"duckdb", "polars", "parquet"},
         )
         for table, description in DESCRIPTIONS.items()

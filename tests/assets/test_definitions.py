@@ -22,6 +22,9 @@ def test_definitions_load_with_one_lineage_graph():
                      "marts/attacks_per_province_week", "marts/coordination_room_events",
                      "warehouse/published"):
         assert expected in keys
+    # Every asset sits in its stage's group, so the UI's global lineage reads as the pipeline.
+    groups = {repository.asset_graph.get(key).group_name for key in repository.asset_graph.get_all_asset_keys()}
+    assert groups == {"ingestion", "extraction", "staging", "intermediate", "marts", "publishing"}
     graph = repository.asset_graph
     # dbt sources are the Python assets' own keys, so lineage runs from files to marts unbroken.
     staging_parents = graph.get(dg.AssetKey(["staging", "stg_news__incident_reports"])).parent_keys
