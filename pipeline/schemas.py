@@ -106,6 +106,10 @@ class IngestLogSchema(_Strict):
     article_id: Optional[str] = pa.Field(nullable=True)
     run_id: str
     logged_at: pl.Datetime("us", "UTC")
+    # The file's size and modification time when its bytes were hashed: a later run that finds
+    # both unchanged skips the file without reading it. NULL for JSONL lines and unread files.
+    file_size: Optional[int] = pa.Field(nullable=True, ge=0)
+    file_mtime_ns: Optional[int] = pa.Field(nullable=True)
 
     @pa.dataframe_check(error="a quarantined or duplicate file must say why")
     def non_loaded_has_reason(cls, data) -> pl.LazyFrame:

@@ -118,7 +118,7 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
         # The latest verdict per path: unchanged files are logged again without being parsed.
         known_files = wh.read_frame(
             con,
-            "SELECT path, content_sha256, status, article_id, reason FROM news.ingest_log "
+            "SELECT path, content_sha256, status, article_id, reason, file_size, file_mtime_ns FROM news.ingest_log "
             "QUALIFY row_number() OVER (PARTITION BY path ORDER BY logged_at DESC) = 1",
         )
         for batch in ingest_batches(
