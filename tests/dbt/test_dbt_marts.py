@@ -185,3 +185,33 @@ def test_docs_generate_offline(warehouse, tmp_path):
     incidents = catalog["nodes"]["model.sitrep.incidents"]
     assert incidents["metadata"]["schema"] == "marts"
     assert {"incident_id", "n_reports", "report_ids"} <= set(incidents["columns"])
+
+
+def test_clusters_do_not_depend_on_the_order_reports_are_stored(warehouse, tmp_path):
+    """The same reports stored in the opposite order give the same incidents and cooperation
+    events, ids included: clusters are set functions named by their smallest report_id."""
+    shuffled = build_news_fixture(tmp_path / "sitrep.work.duckdb")
+    con = duckdb.connect(str(shuffled))
+    try:
+        for table in ("incident_reports", "cooperation_events", "articles"):
+            key = "article_id" if table == "articles" else "report_id"
+            con.execute(f"create temp table t as select * from news.{table} order by {key} desc")
+            con.execute(f"delete from news.{table}")
+            con.execute(f"insert into news.{table} select * from t")
+            con.execute("drop table t")
+    finally:
+        con.close()
+    result = _dbt(["build", "--exclude-resource-type", "unit_test"], shuffled, tmp_path)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    queries = {
+        "incidents": "select incident_id, report_ids, killed, event_date from marts.incidents",
+        "cooperation": "select cooperation_event_id, report_ids from marts.cooperation_events",
+    }
+    for name, sql in queries.items():
+        first = duckdb.connect(str(warehouse), read_only=True)
+        second = duckdb.connect(str(shuffled), read_only=True)
+        try:
+            assert sorted(_rows(first, sql)) == sorted(_rows(second, sql)), name
+        finally:
+            first.close()
+            second.close()

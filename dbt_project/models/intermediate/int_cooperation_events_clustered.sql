@@ -52,18 +52,15 @@ own_keys as (
     where date_precision <> 'day' and period_start <> event_date
 ),
 
+-- same_evidence_text (see the macro: linear in the copies of a sentence)
+{{ syndicated_copy_pairs(
+    match_columns=['event_type'],
+    group_columns=['province_code'],
+    compatible="(g1.province_code is null or g2.province_code is null or g1.province_code = g2.province_code)") }},
+
 pair_keys as (
-    -- same_evidence_text
-    select a.report_id as report_a, b.report_id as report_b
-    from reports as a
-    inner join reports as b
-        on a.evidence_normalised = b.evidence_normalised
-        and a.event_type = b.event_type
-        and a.report_id < b.report_id
-        and a.article_id <> b.article_id
-    union
     -- same_period and period_contains, same province
-    select least(a.report_id, b.report_id), greatest(a.report_id, b.report_id)
+    select least(a.report_id, b.report_id) as report_a, greatest(a.report_id, b.report_id) as report_b
     from own_keys as a
     inner join date_keys as b
         on a.event_type = b.event_type
@@ -109,6 +106,9 @@ candidate_pairs as (
 ),
 
 matched_pairs as materialized (
+    select report_a, report_b, 'same_evidence_text' as match_rule
+    from copy_pairs
+    union
     select
         report_a,
         report_b,
@@ -156,12 +156,14 @@ edges as (
     from matched_pairs where match_rule is not null
 ),
 
-{{ resolve_clusters() }},
+{{ resolve_clusters(
+    key_columns=['r.event_type', 'r.province_code', 'r.event_date', 'r.date_precision',
+                 'lower(r.location)']) }},
 
 links as (
     select
         report_id,
-        list_sort(list(linked_report_id)) as linked_report_ids,
+        list_sort(list(distinct linked_report_id)) as linked_report_ids,
         list_sort(list(distinct match_rule)) as match_rules
     from edges
     group by report_id

@@ -21,20 +21,29 @@ dated as (
     where period_start is not null and province_code is not null
 ),
 
--- adjacent_day_same_toll, same_period and period_contains need a stated count to agree, or
--- (not adjacent_day) the location: one row per such fact of a dated report
+-- adjacent_day_same_toll, same_period and period_contains need a stated count above zero to
+-- agree, or (not adjacent_day) the location: one row per such fact of a dated report
 dated_agreements as (
     select d.*, 'killed:' || r.killed as agreement
-    from dated as d inner join reports as r using (report_id) where r.killed is not null
+    from dated as d inner join reports as r using (report_id) where r.killed > 0
     union all
     select d.*, 'wounded:' || r.wounded
-    from dated as d inner join reports as r using (report_id) where r.wounded is not null
+    from dated as d inner join reports as r using (report_id) where r.wounded > 0
     union all
     select d.*, 'kidnapped:' || r.kidnapped
-    from dated as d inner join reports as r using (report_id) where r.kidnapped is not null
+    from dated as d inner join reports as r using (report_id) where r.kidnapped > 0
     union all
     select d.*, 'location:' || lower(r.location)
     from dated as d inner join reports as r using (report_id) where r.location is not null
+),
+
+-- same_day blocks: a province, event family and day, with the number of distinct evidence
+-- texts told about it (syndicated copies of one sentence count once)
+day_blocks as (
+    select province_code, event_family, event_date, count(distinct evidence_normalised) as n_texts
+    from reports
+    where date_precision = 'day' and province_code is not null
+    group by province_code, event_family, event_date
 ),
 
 -- the calendar period of each coarser precision that holds a report's period start: a
@@ -47,18 +56,18 @@ containing_periods as (
         on p.rank > {{ precision_rank('d.date_precision') }}
 ),
 
+-- same_evidence_text (see the macro: linear in the copies of a sentence)
+{{ syndicated_copy_pairs(
+    match_columns=['event_family'],
+    group_columns=['province_code', 'killed', 'wounded', 'kidnapped'],
+    compatible="(g1.province_code is null or g2.province_code is null or g1.province_code = g2.province_code)
+        and " ~ counts_compatible('g1.killed', 'g2.killed') ~ "
+        and " ~ counts_compatible('g1.wounded', 'g2.wounded') ~ "
+        and " ~ counts_compatible('g1.kidnapped', 'g2.kidnapped')) }},
+
 pair_keys as (
-    -- same_evidence_text
-    select least(a.report_id, b.report_id) as report_a, greatest(a.report_id, b.report_id) as report_b
-    from reports as a
-    inner join reports as b
-        on a.evidence_normalised = b.evidence_normalised
-        and a.event_family = b.event_family
-        and a.report_id < b.report_id
-        and a.article_id <> b.article_id
-    union
     -- same_day
-    select a.report_id, b.report_id
+    select a.report_id as report_a, b.report_id as report_b
     from dated as a
     inner join dated as b
         on a.province_code = b.province_code
@@ -113,27 +122,46 @@ candidate_pairs as (
         a.province_code = b.province_code as same_province,
         a.province_code is null or b.province_code is null or a.province_code = b.province_code
             as province_compatible,
-        coalesce(lower(a.location) = lower(b.location), false) as same_location,
+        -- a shared province name ("Diyala province") places nothing; a shared town or area does
+        coalesce(lower(a.location) = lower(b.location) and coalesce(a.geo_precision, 0) < 3, false)
+            as same_location,
         lower(a.location) is not distinct from lower(b.location) as location_not_distinct,
         {{ counts_compatible('a.killed', 'b.killed') }}
             and {{ counts_compatible('a.wounded', 'b.wounded') }}
             and {{ counts_compatible('a.kidnapped', 'b.kidnapped') }} as counts_compatible,
-        coalesce(a.killed = b.killed, false)
-            or coalesce(a.wounded = b.wounded, false)
-            or coalesce(a.kidnapped = b.kidnapped, false) as a_count_agrees,
+        -- "no casualties" is what most small attacks share, so an agreeing zero is no sign
+        -- that two reports tell the same one
+        coalesce(a.killed = b.killed and a.killed > 0, false)
+            or coalesce(a.wounded = b.wounded and a.wounded > 0, false)
+            or coalesce(a.kidnapped = b.kidnapped and a.kidnapped > 0, false) as a_count_agrees,
+        -- "two killed in Sinjar" and "two killed in Mosul" are two attacks: both name a town,
+        -- base, landmark or district, and neither name holds the other ("Zaghniya police
+        -- station" does hold "Zaghniya", "Dhuluiya area" "Dhuluiya")
+        coalesce(a.geo_precision <= 2 and b.geo_precision <= 2
+                 and strpos(lower(a.location), lower(b.location)) = 0
+                 and strpos(lower(b.location), lower(a.location)) = 0, false) as places_differ,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
         a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
         abs(a.event_date - b.event_date) = 1 as one_day_apart,
         a.period_start is not null and b.period_start is not null as both_dated,
+        coalesce(blk.n_texts, 0) <= 2 as lone_pair,
         (a.period_start <= b.period_start and a.period_end >= b.period_end)
             or (b.period_start <= a.period_start and b.period_end >= a.period_end) as periods_nest
     from pair_keys as k
     inner join reports as a on a.report_id = k.report_a
     inner join reports as b on b.report_id = k.report_b
+    left join day_blocks as blk
+        on blk.province_code = a.province_code
+        and blk.event_family = a.event_family
+        and blk.event_date = a.event_date
+        and a.date_precision = 'day'
 ),
 
 matched_pairs as materialized (
+    select report_a, report_b, 'same_evidence_text' as match_rule
+    from copy_pairs
+    union
     select
         report_a,
         report_b,
@@ -142,10 +170,18 @@ matched_pairs as materialized (
                 and counts_compatible
                 then 'same_evidence_text'
             when same_province and same_family and counts_compatible and both_dated
+                and not places_differ
                 and (across_articles or (other_sentence_same_article and same_type and location_not_distinct))
                 then case
-                    when both_day and same_date then 'same_day'
-                    when both_day and one_day_apart and a_count_agrees then 'adjacent_day_same_toll'
+                    -- across articles, one day in a busy province holds several attacks:
+                    -- compatible counts are not enough unless the day holds only these two
+                    when both_day and same_date
+                        and (not across_articles or a_count_agrees
+                             or (same_type and (same_location or lone_pair)))
+                        then 'same_day'
+                    -- a date that differs is already a doubt: the type must agree as well
+                    when both_day and one_day_apart and a_count_agrees and same_type
+                        then 'adjacent_day_same_toll'
                     when not both_day and same_precision and same_date and (a_count_agrees or same_location)
                         then 'same_period'
                     when not same_precision and periods_nest and (a_count_agrees or same_location)
@@ -176,12 +212,15 @@ edges as (
     from matched_pairs where match_rule is not null
 ),
 
-{{ resolve_clusters() }},
+{{ resolve_clusters(
+    key_columns=['r.province_code', 'r.event_family', 'r.event_date', 'r.date_precision',
+                 'r.killed', 'r.wounded', 'r.kidnapped', 'lower(r.location)'],
+    count_columns=['killed', 'wounded', 'kidnapped']) }},
 
 links as (
     select
         report_id,
-        list_sort(list(linked_report_id)) as linked_report_ids,
+        list_sort(list(distinct linked_report_id)) as linked_report_ids,
         list_sort(list(distinct match_rule)) as match_rules
     from edges
     group by report_id
