@@ -32,7 +32,7 @@ import json
 import re
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -1486,6 +1486,59 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
         f: round(correct[f] / matched, 4) if matched else None for f in incident_fields}
     report["incident_field_accuracy"]["date"] = report["incident_field_accuracy"].pop("event_date")
     return report
+
+
+def score_incident_clusters(truth_path: Path | str, articles: Any, clustered_reports: Any) -> dict[str, Any]:
+    """How well reports were grouped into incidents: pairwise precision and recall over the
+    reports matched to truth (two reports of one truth incident, ``same_as`` or ``id``, should
+    share an ``incident_id``; two of different incidents should not), and the share of truth
+    incidents whose reports form exactly one predicted incident.
+
+    ``articles`` has ``article_id`` and ``source_file``; ``clustered_reports`` has
+    ``article_id``, ``evidence`` and ``incident_id`` (``intermediate.int_incident_reports_clustered``).
+    """
+    by_name = {Path(str(r["source_file"])).name: r["article_id"] for r in _rows(articles)}
+    reports: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in _rows(clustered_reports):
+        reports[row["article_id"]].append((row["evidence"], row["incident_id"]))
+    predicted: list[str] = []
+    truth_ids: list[str] = []
+    with Path(truth_path).open(encoding="utf-8") as handle:
+        for line in handle:
+            truth = json.loads(line)
+            candidates = reports.get(by_name.get(Path(truth["file"]).name), [])
+            used: set[int] = set()
+            for incident in truth["incidents"]:
+                for i, (evidence, incident_id) in enumerate(candidates):
+                    if i not in used and _same_sentence(incident["evidence"], evidence):
+                        used.add(i)
+                        predicted.append(incident_id)
+                        truth_ids.append(incident["same_as"] or incident["id"])
+                        break
+
+    def pairs(counts: Iterable[int]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    predicted_pairs = pairs(Counter(predicted).values())
+    truth_pairs = pairs(Counter(truth_ids).values())
+    shared_pairs = pairs(Counter(zip(predicted, truth_ids)).values())
+    by_truth: dict[str, set[int]] = defaultdict(set)
+    by_predicted: dict[str, set[int]] = defaultdict(set)
+    for i, (p, t) in enumerate(zip(predicted, truth_ids)):
+        by_truth[t].add(i)
+        by_predicted[p].add(i)
+    predicted_sets = {frozenset(v) for v in by_predicted.values()}
+    exact = sum(1 for members in by_truth.values() if frozenset(members) in predicted_sets)
+    precision = shared_pairs / predicted_pairs if predicted_pairs else 1.0
+    recall = shared_pairs / truth_pairs if truth_pairs else 1.0
+    return {
+        "reports_matched": len(predicted), "truth_incidents": len(by_truth),
+        "predicted_incidents": len(by_predicted),
+        "pair_precision": round(precision, 4), "pair_recall": round(recall, 4),
+        "pair_f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+        "exact_share": round(exact / len(by_truth), 4) if by_truth else None,
+        "largest_incident_reports": max((len(v) for v in by_predicted.values()), default=0),
+    }
 
 
 # --- CLI ----------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.bench.corpus import generate_corpus, score_generated
+from pipeline.bench.corpus import generate_corpus, score_generated, score_incident_clusters
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RESULTS = REPO_ROOT / "data" / "bench" / "results.jsonl"
@@ -246,6 +246,8 @@ def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
                 "date_precision, event_type, perpetrator from news.incident_reports"),
             "cooperation_events": read("select article_id, evidence from news.cooperation_events"),
             "claimed_tallies": read("select article_id, evidence from news.claimed_tallies"),
+            "clustered": read("select article_id, evidence, incident_id "
+                              "from intermediate.int_incident_reports_clustered"),
         }
     finally:
         con.close()
@@ -353,8 +355,13 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
         rows += [Row(size, "full run wall time", full.seconds, "s", "time", note=note),
                  Row(size, "full run peak RSS", full.peak_rss_mb, "MB", "level", note=note)]
         if ok:
-            rows += _quality_rows(size, "warehouse", score_generated(stats.truth_path,
-                                                                     warehouse_frames(duckdb_path)))
+            frames = warehouse_frames(duckdb_path)
+            rows += _quality_rows(size, "warehouse", score_generated(stats.truth_path, frames))
+            clusters = score_incident_clusters(stats.truth_path, frames["articles"], frames["clustered"])
+            rows.append(Row(size, "incident clustering pair F1", clusters["pair_f1"], "F1", "level",
+                            note=f"P={clusters['pair_precision']:.3f} R={clusters['pair_recall']:.3f}; "
+                                 f"{clusters['exact_share']:.1%} of {clusters['truth_incidents']} truth incidents "
+                                 f"formed exactly; largest {clusters['largest_incident_reports']} reports"))
         added = max(1, size // 100)
         generate_corpus(corpus_dir, added, seed, start=size, ref_n=size)
         incr = materialize(stats.articles_dir, duckdb_path, home, workdir / f"e2e_{size}" / "incremental.log")

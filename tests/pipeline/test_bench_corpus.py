@@ -19,6 +19,7 @@ from pipeline.bench.corpus import (
     iter_articles,
     number_words,
     score_generated,
+    score_incident_clusters,
 )
 
 N = 400
@@ -213,6 +214,24 @@ def test_score_generated_rewards_exactly_the_truth(corpus):
     assert scored["incidents"]["fp"] == 1
     assert scored["incident_field_accuracy"]["province_code"] < 0.95
     assert scored["incident_field_accuracy"]["killed"] == 1.0
+
+
+def test_cluster_score_is_perfect_for_the_truth_grouping_and_drops_for_one_big_incident(corpus):
+    # the truth incident each report tells, in _frames_from_truth's order
+    told = [item["same_as"] or item["id"] for record in _truth(corpus) if not record["exact_duplicate_of"]
+            for item in record["incidents"]]
+    frames = _frames_from_truth(corpus)
+    reports = frames["incident_reports"].with_columns(pl.Series("incident_id", told))
+    perfect = score_incident_clusters(corpus / "truth.jsonl", frames["articles"], reports)
+    assert perfect["pair_precision"] == perfect["pair_recall"] == perfect["exact_share"] == 1.0
+    assert perfect["truth_incidents"] < perfect["reports_matched"], "the corpus retells some incidents"
+
+    lumped = score_incident_clusters(corpus / "truth.jsonl", frames["articles"],
+                                     reports.with_columns(pl.lit("one").alias("incident_id")))
+    assert lumped["pair_recall"] == 1.0 and lumped["pair_precision"] < 0.01 and lumped["exact_share"] < 0.01
+    split = score_incident_clusters(corpus / "truth.jsonl", frames["articles"],
+                                    reports.with_row_index().with_columns(pl.col("index").cast(pl.Utf8).alias("incident_id")))
+    assert split["pair_precision"] == 1.0 and split["pair_recall"] == 0.0
 
 
 def test_an_exact_copy_is_scored_once_under_whichever_file_was_loaded(corpus):
