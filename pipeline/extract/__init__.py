@@ -19,11 +19,12 @@ from pipeline.extract.context import (
     gaz_index,
     stable_id,
 )
+from pipeline.extract.mentions import _WORD_CHARS
 
 __all__ = ["EXTRACTOR_VERSION", "Extraction", "extract_all", "extract_texts"]
 
 # Bump when any rule changes: the pipeline re-extracts every article read by an older version.
-EXTRACTOR_VERSION = "2026.11.23-3"
+EXTRACTOR_VERSION = "2026.11.23-4"
 
 
 @dataclass
@@ -63,31 +64,81 @@ def _type_mask(patterns: list[str]) -> pl.Expr:
 _JOIN = "\n\x00\n"  # never inside an alias, so no match spans two articles
 
 
-def _alias_hits(texts: list[str], patterns: list[str]) -> list[list[str]]:
-    """Aho-Corasick matches (leftmost-first, non-overlapping) of `patterns` in each text.
+def _alias_hits(texts: list[str], patterns: list[str]) -> list[list[tuple[int, int, str]]]:
+    """Aho-Corasick matches (leftmost-first, non-overlapping) of `patterns` in each text, as
+    (start, end, matched string) in the text, keeping only whole words ("Hai" in "Haidar",
+    "Iraq" in "Iraqis" are dropped).
 
     polars builds the automaton once per row, which for a few thousand aliases costs more
     than the matching itself; so all texts are joined into one row, matched once, and the
-    matches are dealt back to their text by byte offset.
+    matches are dealt back to their text. The matches come in text order and never overlap,
+    so each one's position is the first occurrence of its string after the previous match
+    (an earlier occurrence would itself have been the leftmost match): one automaton pass
+    (`extract_many`) and a forward `str.find` replace a second pass for the offsets.
     """
-    out: list[list[str]] = [[] for _ in texts]
+    out: list[list[tuple[int, int, str]]] = [[] for _ in texts]
     if not patterns or not texts:
         return out
-    big = pl.Series([_JOIN.join(texts)])
-    starts = big.str.find_many(patterns, leftmost=True)[0].to_list()
-    found = big.str.extract_many(patterns, leftmost=True)[0].to_list()
+    big = _JOIN.join(texts)
+    found = pl.Series([big]).str.extract_many(patterns, leftmost=True)[0].to_list()
+    if not found:
+        return out
     bounds = []
     pos = 0
-    sep = len(_JOIN.encode())
     for t in texts:
-        bounds.append(pos)
-        pos += len(t.encode()) + sep
+        pos += len(t) + len(_JOIN)
+        bounds.append(pos)  # where the next text starts
     i = 0
-    for start, text in zip(starts, found):
-        while i + 1 < len(bounds) and bounds[i + 1] <= start:
+    at = 0
+    base = 0  # where text i starts in `big`
+    find = big.find
+    for text in found:
+        start = find(text, at)
+        at = start + len(text)
+        while start >= bounds[i]:
+            base = bounds[i]
             i += 1
-        out[i].append(text)
+        # the separator is no word character, so the boundary test can read `big` itself
+        if (start == base or big[start - 1] not in _WORD_CHARS) and (at >= len(big) or big[at] not in _WORD_CHARS):
+            out[i].append((start - base, at - base, text))
     return out
+
+
+class _Memo:
+    """A bounded memo of a pure parse of one sentence.
+
+    The same sentence comes back more often than one would think: syndicated copies and
+    reposts, leads repeated in the body, stock phrases of a wire service. The values are
+    frozen dataclasses (or tuples of them), so a hit can be shared. When full the memo is
+    emptied rather than evicted entry by entry: cheaper, and a batch rarely fills it.
+    """
+
+    def __init__(self, fn, size: int = 20_000):  # ~1 kB an entry: ~20 MB at most
+        self.fn, self.size, self.store = fn, size, {}
+
+    def __call__(self, *key):
+        hit = self.store.get(key)
+        if hit is None:
+            if len(self.store) >= self.size:
+                self.store.clear()
+            hit = self.store[key] = self.fn(*key)
+        return hit
+
+
+_MEMOS: dict[str, _Memo] = {}
+
+
+def _memo(name: str, fn) -> _Memo:
+    memo = _MEMOS.get(name)
+    if memo is None or memo.fn is not fn:
+        memo = _MEMOS[name] = _Memo(fn)
+    return memo
+
+
+def _dates_tuple(text, published, anchor):
+    from pipeline.extract.dates import find_dates
+
+    return tuple(find_dates(text, published, anchor))
 
 
 def _frame(table: str, rows: list[dict]) -> pl.DataFrame:
@@ -109,7 +160,7 @@ def _mention_id(article_id: str, start: int, end: int, entity_type: str) -> str:
     if article_id is None or entity_type is None:
         return stable_id(article_id, "mention", start, end, entity_type)
     raw = f"{article_id}\x1fmention\x1f{start}\x1f{end}\x1f{entity_type}"
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(raw.encode("utf-8")).digest()[:8].hex()  # == hexdigest()[:16], without the rest
 
 
 def _column_frame(table: str, columns: dict[str, list]) -> pl.DataFrame:
@@ -129,6 +180,14 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
 
         gazetteer = load_gazetteer()
     index = gaz_index(gazetteer)
+    # find_dates returns a fresh list, which callers filter but never change: a tuple is
+    # stored, and each hit hands out its own list.
+    dates_memo = _memo("dates", _dates_tuple)
+
+    def memo_dates(text, published, anchor=None):
+        return list(dates_memo(text, published, anchor))
+
+    casualty_fn = _memo("casualties", casualty_counts)
 
     arts = articles
     if "language" in arts.columns:
@@ -174,9 +233,9 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
                             "inc", "coop", "tally", "datecue", "title").iter_rows():
         by_article.setdefault(row[0], []).append(row[1:])
 
-    # Mentions are the bulk of the output: built column-wise, as row dicts cost polars
-    # far more to convert.
-    mention_cols: dict[str, list] = {name: [] for name in _MENTION_COLUMNS}
+    # Mentions are the bulk of the output: one tuple each, turned column-wise at the end,
+    # as row dicts cost polars far more to convert.
+    mention_rows: list[tuple] = []  # in _MENTION_COLUMNS order
     incident_rows: list[dict] = []
     coop_rows: list[dict] = []
     tally_rows: list[dict] = []
@@ -208,28 +267,21 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
             if tally:
                 tally_idx.append(pos)
         ctx = ArticleContext(article_id, body, norm, published, sent_objs)
-        ctx.find_dates = find_dates
+        ctx.find_dates = memo_dates
         ctx.mentions = mentions.gazetteer_mentions(ctx, exact, folded, lower, index)
         ctx.index_mentions()
         ctx.mentions.extend(mentions.person_mentions(ctx, title_idx))
         ctx.mentions = mentions.assign_sentences(ctx, ctx.mentions)
         ctx.index_mentions()
-        for m in ctx.mentions:
-            is_place = m.entity_type == "place"
-            mention_cols["mention_id"].append(_mention_id(article_id, m.start, m.end, m.entity_type))
-            mention_cols["article_id"].append(article_id)
-            mention_cols["sentence_idx"].append(m.sentence_idx)
-            mention_cols["char_start"].append(m.start)
-            mention_cols["char_end"].append(m.end)
-            mention_cols["text"].append(m.text)
-            mention_cols["entity_type"].append(m.entity_type)
-            mention_cols["entity_name"].append(m.entity_name)
-            mention_cols["province_code"].append(m.governorate if is_place else None)
-            mention_cols["place_type"].append(m.kind if is_place else None)
+        mention_rows.extend(
+            (_mention_id(article_id, m.start, m.end, m.entity_type), article_id, m.sentence_idx, m.start, m.end,
+             m.text, m.entity_type, m.entity_name,
+             m.governorate if m.entity_type == "place" else None, m.kind if m.entity_type == "place" else None)
+            for m in ctx.mentions)
         if not (inc_idx or coop_idx or tally_idx):
             continue
         if inc_idx:
-            for inc in incidents.extract_incidents(ctx, index, inc_idx, casualty_counts):
+            for inc in incidents.extract_incidents(ctx, index, inc_idx, casualty_fn):
                 incident_rows.append(_incident_row(ctx, inc, incident_seen))
         if coop_idx:
             for ev in cooperation.extract_cooperation(ctx, index, coop_idx):
@@ -245,7 +297,8 @@ def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None)
                     "evidence": body[t.char_start:t.char_end],
                 })
     return Extraction(
-        mentions=_column_frame("mentions", mention_cols),
+        mentions=_column_frame("mentions", dict(zip(_MENTION_COLUMNS, map(list, zip(*mention_rows))))
+                               if mention_rows else {name: [] for name in _MENTION_COLUMNS}),
         incident_reports=_frame("incident_reports", incident_rows),
         cooperation_events=_frame("cooperation_events", coop_rows),
         claimed_tallies=_frame("claimed_tallies", tally_rows),

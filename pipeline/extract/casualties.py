@@ -139,7 +139,9 @@ _NEXT_WORD_RE = re.compile(r"\s+(\S+)")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _YEAR_PREP_RE = re.compile(
     rf"(?:\b(?:in|since|by|during|until|till|from|of|early|late|mid|before|after|summer"
-    rf"|winter|spring|autumn|fall|year|{_MONTHS})\s*[,-]?\s*|[-–/]\s*)$",
+    rf"|winter|spring|autumn|fall|year|{_MONTHS})\s*[,-]?\s*|[-–/]\s*"
+    # "on December 28, 2019 resulted in eight deaths": the year of a full date
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*)$",
     _F,
 )
 _SUBSET_BEFORE_RE = re.compile(

@@ -11,13 +11,17 @@ Triggers and event types (GTD attack types, with the ACLED sub-events this proje
 * armed_assault: attacked, stormed, opened fire, ambush, clashes, assault, offensive,
   gunmen, sniper, shot dead, raid.
 * arson: torched, set fire, burned down.  kidnapping: kidnapped, abducted, hostage.
-* assassination: only when the text says so ("assassinated", "targeted killing").
+* assassination: when the text says so ("assassinated", "targeted killing"), or when one
+  official or named-role figure is shot dead or killed ("gunmen shot dead a tribal leader":
+  GTD codes the killing of a specific prominent person as an assassination).
 * execution: executed, beheaded.
 * security_operation: security/military/clearing operations, arrests, and attacks or
   killings of militants whose subject is a state force.
 When one clause holds several, the GTD hierarchy decides: suicide_bombing > assassination
 > kidnapping > execution > airstrike > bombing > armed_assault > arson >
-security_operation. "stormed a village, torching several houses" is an armed_assault.
+security_operation. "stormed a village, torching several houses" is an armed_assault;
+"gunmen torched several houses" is an arson: the attacker's noun ("gunmen", "sniper")
+types the clause only when it tells no act.
 
 What starts a new incident: a clause with a strong trigger that is not anaphoric ("the
 attack", "the blast" refer back). Sentences that follow an incident with only casualty
@@ -28,8 +32,9 @@ What is not an incident: threats and vows, negated or modal clauses ("not able t
 attacks"), generic tactics and habitual activity ("ambushing security forces, kidnapping
 and executing informants", "regularly bombs"), quotes, aggregated counts over a period
 ("more than 100 militants have been killed during the past two months": not one event,
-so not emitted), and history: a clause dated only to a year ("in 2014", "in late 2017")
-or marked as background ("years ago", "at the height of", "previously").
+so not emitted; "in recent weeks" sums only with the perfect tense or plural events, and
+otherwise dates one event vaguely), and history: a clause dated only to a year ("in 2014",
+"in late 2017") or marked as background ("years ago", "at the height of", "previously").
 
 Perpetrator, in order of strength: a claim ("ISIS later claimed responsibility"), an
 attribution ("sources attributed the attack to ISIL", "blamed on"), a suspicion
@@ -117,6 +122,22 @@ CANDIDATE_PATTERN = (
     r"(?i)\b(?:" + "|".join(p for _, p in _TRIGGERS) + "|" + _WEAK_WORDS + "|" + _CLAIM_WORDS + r")\b"
 )
 
+_PROMINENT_KILLED_RE = re.compile(
+    r"\b(?:shot dead|gunned down|shot and killed|murdered|killed)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:officials?|leader|sheikh|shaikh|mukhtar|mayor|judge|cleric|imam|candidate|governor|lawmaker"
+    r"|intelligence officer|commander|elder|chieftain|journalist)\b(?!\s*(?:,|and)\s+(?:a|an|one|two|\d))",
+    re.IGNORECASE,
+)
+# "a Peshmerga vehicle hit an IED": the subject ran into the device, it did not lay it
+_RAN_INTO_RE = re.compile(
+    r"\s*(?:[\w-]+\s+){0,2}(?:hit|struck|ran over|drove over|stepped on|triggered|ran into|was hit by)\s+"
+    r"(?:an?|the)\s+(?:[\w-]+\s+){0,2}",
+    re.IGNORECASE,
+)
+_COMMAND_AFTER_RE = re.compile(r"\s+(?:command|cent(?:er|re)s?|rooms?|headquarters|HQ)\b", re.IGNORECASE)
+_DEFINITE_ATTACKERS = frozenset("militants gunmen attackers assailants insurgents terrorists jihadists fighters "
+                                "extremists".split())
+_ATTACKER_NOUNS = frozenset(("gunmen", "gunman", "sniper", "snipers"))
 _ANAPHOR_WORDS = frozenset("the this that these those such same said its their his her".split())
 _INDEFINITE = frozenset("a an another one new second third fresh".split())
 
@@ -137,7 +158,16 @@ _GENERIC_RE = re.compile(
 _AGGREGATE_RE = re.compile(
     r"\b(?:(?:during|over|in|within) the (?:past|last|previous) (?:\w+ )?(?:days?|weeks?|months?|years?)"
     r"|since (?:the )?(?:start|beginning)|so far (?:this|in)|since (?:January|February|March|April|May"
-    r"|June|July|August|September|October|November|December|\d{4})|in recent (?:days|weeks|months|years))\b",
+    r"|June|July|August|September|October|November|December|\d{4}))\b",
+    re.IGNORECASE,
+)
+# "in recent weeks" dates one event vaguely ("In recent weeks, ISIS militants abducted four
+# farmers near Abbara") or sums several ("have carried out attacks ... in recent weeks"):
+# a sum shows the perfect tense or plural events.
+_RECENT_RE = re.compile(r"\bin recent (?:days|weeks|months|years)\b", re.IGNORECASE)
+_SUM_RE = re.compile(
+    r"\b(?:ha(?:s|ve) (?:\w+ )?(?:been )?\w+(?:ed|en|wn|t)|attacks|operations|incidents|killings|bombings"
+    r"|abductions|kidnappings|assassinations|dozens of|scores of|hundreds of)\b",
     re.IGNORECASE,
 )
 _HISTORY_RE = re.compile(
@@ -165,10 +195,13 @@ _BAD_BY_RE = re.compile(r"\b(?:held|controlled|run|owned|led|headed|backed|suppo
                         re.IGNORECASE)
 _ACTIVE_CASUALTY_RE = re.compile(r"\b(?:killed|kidnapped|abducted|wounded|injured|shot|executed|beheaded)\b",
                                  re.IGNORECASE)
-_PASSIVE_BEFORE_RE = re.compile(r"\b(?:were|was|been|be|are|is|and|being)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# Auxiliaries match case-sensitively (a capital only as a sentence's first letter): with
+# IGNORECASE, "IS militants killed six soldiers" reads as the passive "is ... killed".
+_AUX = r"(?-i:[Ww]ere|[Ww]as|[Bb]een|[Aa]re|[Ii]s)"
+_PASSIVE_BEFORE_RE = re.compile(rf"\b(?:{_AUX}|(?-i:[Bb]e|[Aa]nd|[Bb]eing))\s+(?:\w+\s+)?$", re.IGNORECASE)
 _JOINER_RE = re.compile(r"[\s,;-]*(?:and|while|but|then|before|after)?[\s,;-]*", re.IGNORECASE)
 _BOUNDARY_RE = re.compile(r";\s+|,\s+(?:and|while|whereas|but)\s+|\s+-\s+")
-_PASSIVE_RE = re.compile(r"\b(?:were|was|been|are|is)\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted|executed|shot)\b",
+_PASSIVE_RE = re.compile(rf"\b{_AUX}\s+(?:\w+\s+)?(?:killed|wounded|injured|kidnapped|abducted|executed|shot)\b",
                          re.IGNORECASE)
 
 # Victim nouns that name no actor from the gazetteer: (pattern, target name, target_type).
@@ -219,6 +252,8 @@ _VICTIM_WORDS: list[tuple[str, ...]] = [
     ("isis ", "is ", "daesh ", "hideout", "sleeper "),
 ]
 assert len(_VICTIM_WORDS) == len(_VICTIMS)
+# The same test as one scan per victim kind (an `any` over the words ran in Python).
+_VICTIM_WORD_RES = [re.compile("|".join(re.escape(w) for w in words)) for words in _VICTIM_WORDS]
 
 # Air forces named by nationality, not by an actor alias ("Iraqi warplanes").
 _AIR_ACTORS = [
@@ -274,8 +309,29 @@ class _Trigger:
     participle: bool
 
 
-def _is_anaphoric(text: str, start: int) -> bool:
-    words = re.findall(r"[\w'-]+", text[max(0, start - 40):start])[-3:]
+_WORDS_RE = re.compile(r"[\w'-]+")
+# Past-tense verb triggers that do not end in -ed: a verb's determiner, if any, stands right
+# before it ("the abducted men"); the noun forms ("the attack") take one further back.
+_IRREGULAR_VERBS = frozenset(("set", "shot", "blew", "took", "held", "burnt"))
+
+
+def _is_anaphoric(text: str, start: int, word: str = "") -> bool:
+    """A trigger whose noun phrase opens with "the/this/that..." refers back to an incident
+    told before. The determiner has to be in the trigger's own phrase: the window stops at
+    clause punctuation ("On the same day, gunmen abducted"), and a verb trigger only counts
+    a determiner right before it ("the abducted men") or of a generic attacker subject ("the
+    militants torched"), not of a named subject ("the Islamic State abducted")."""
+    window = text[max(0, start - 40):start]
+    cut = max(window.rfind(","), window.rfind(";"), window.rfind(":"), window.rfind("("), window.rfind(")"))
+    if cut >= 0:
+        window = window[cut + 1:]
+    words = _WORDS_RE.findall(window)[-3:]
+    first = word.split(" ", 1)[0].lower()
+    if first.endswith("ed") or first in _IRREGULAR_VERBS:
+        # "the militants attacked" continues the incident those militants were last seen in
+        if len(words) >= 2 and words[-1].lower() in _DEFINITE_ATTACKERS and words[-2].lower() in _ANAPHOR_WORDS:
+            return True
+        words = words[-1:]
     for w in reversed(words):
         lw = w.lower()
         if lw in _INDEFINITE:
@@ -302,9 +358,11 @@ def find_triggers(text: str, type_mask: int = -1) -> list[_Trigger]:
                 continue
             if lw in ("air",):
                 continue
+            if etype == "security_operation" and _COMMAND_AFTER_RE.match(text, m.end()):
+                continue  # "Joint Operations Command": an institution, not an operation
             if re.search(r"\bhad\s+(?:been\s+)?$", text[max(0, m.start() - 12):m.start()]):
                 continue  # "a shepherd they had abducted days earlier": background to the clause
-            found.append(_Trigger(m.start(), m.end(), etype, _is_anaphoric(text, m.start()),
+            found.append(_Trigger(m.start(), m.end(), etype, _is_anaphoric(text, m.start(), word),
                                   lw.endswith("ing") and etype not in ("bombing", "suicide_bombing")))
     found.sort(key=lambda t: (t.start, -t.end))
     dedup: list[_Trigger] = []
@@ -351,8 +409,12 @@ def _in_generic_list(sentence: str, trigger_start: int, trigger_end: int) -> boo
 
 def _excluded_clause(clause: str) -> bool:
     """Modal, generic, aggregated or historical: no trigger in the clause is an event."""
-    return bool(_MODAL_RE.search(clause) or _GENERIC_RE.search(clause) or _AGGREGATE_RE.search(clause)
+    return bool(_MODAL_RE.search(clause) or _GENERIC_RE.search(clause) or _aggregate(clause)
                 or _HISTORY_RE.search(clause))
+
+
+def _aggregate(clause: str) -> bool:
+    return bool(_AGGREGATE_RE.search(clause) or (_RECENT_RE.search(clause) and _SUM_RE.search(clause)))
 
 
 def _excluded(clause: str, trig: _Trigger, clause_start: int, quotes: list[tuple[int, int]],
@@ -546,12 +608,16 @@ def _perpetrator_from(ctx: ArticleContext, index: GazIndex, start: int, end: int
                               r"(?:the\s+)?(?:so-called\s+)?$", lead)
         if (member_of or not re.search(r"\b(?:against|on|targeting|at|of|from|with|between|in|to)\s+(?:the\s+)?"
                                        r"(?:so-called\s+)?$", lead)) \
-                and not _PASSIVE_RE.search(norm[a.end:min(end, trig_abs + 24)]) and len(between) < 60:
+                and not _PASSIVE_RE.search(norm[a.end:min(end, trig_abs + 24)]) and len(between) < 60 \
+                and not _RAN_INTO_RE.fullmatch(between):
             return a.entity_name, "stated", a, False
     m = re.search(r"\bby\s+(?:the\s+)?(?:suspected\s+)?", norm[trig_abs:end])
     if m and not _BAD_BY_RE.search(norm[max(start, trig_abs + m.start() - 15):trig_abs + m.start() + 2]):
         pos = trig_abs + m.end()
-        nxt = [a for a in actors if a.start == pos or (a.start > pos and a.start - pos < 12)]
+        # "an attack by gunmen on Peshmerga positions": the actor after the attackers'
+        # noun is the target; the generic attackers are handled below
+        nxt = [] if _GENERIC_PERP_RE.match(norm, pos) else [
+            a for a in actors if a.start == pos or (a.start > pos and a.start - pos < 12)]
         if nxt:
             return nxt[0].entity_name, "stated", nxt[0], False
     gm = None
@@ -589,8 +655,8 @@ def _targets(ctx: ArticleContext, index: GazIndex, start: int, end: int, perp: M
         org_spans.append((a.start, a.end))
     span = norm[start:end]
     low = span.lower() if span.isascii() else None
-    for (rx, name, ttype), words in zip(_VICTIMS, _VICTIM_WORDS):
-        if low is not None and not any(w in low for w in words):
+    for (rx, name, ttype), words in zip(_VICTIMS, _VICTIM_WORD_RES):
+        if low is not None and not words.search(low):
             continue
         for m in rx.finditer(norm, start, end):
             if m.start() < perp_end and not _PASSIVE_RE.search(norm[m.end():min(end, m.end() + 40)]):
@@ -643,8 +709,11 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
             valid = [t for t in own if not _excluded(clause, t, a, quotes, text, memo)]
             if not valid:
                 continue
-            etype = min((t.event_type for t in valid), key=PRIORITY.index)
-            inc = _new_incident(ctx, index, s, a, b, valid, etype, casualty_fn)
+            # "gunmen torched several houses": the attacker's noun names no act of its own, so
+            # the act told decides the type; alone ("gunmen killed a farmer") it is an assault
+            acts = [t for t in valid if text[t.start:t.end].lower() not in _ATTACKER_NOUNS] or valid
+            etype = min((t.event_type for t in acts), key=PRIORITY.index)
+            inc = _new_incident(ctx, index, s, a, b, acts, etype, casualty_fn)
             if inc is None:
                 continue
             new_here.append(inc)
@@ -658,7 +727,7 @@ def extract_incidents(ctx: ArticleContext, index: GazIndex, candidate_idx: list[
                 last_sentence = s.idx
                 continue
             if has_weak and not in_spans(_WEAK_RE.search(text).start(), quotes) \
-                    and not (_MODAL_RE.search(text) or _GENERIC_RE.search(text) or _AGGREGATE_RE.search(text)
+                    and not (_MODAL_RE.search(text) or _GENERIC_RE.search(text) or _aggregate(text)
                              or _HISTORY_RE.search(text)):
                 counts = casualty_fn(_without_source(text))
                 if counts.killed or counts.wounded or counts.kidnapped:
@@ -787,6 +856,10 @@ def _new_incident(ctx, index, s, a, b, valid, etype, casualty_fn) -> Incident | 
     if etype == "armed_assault" and targets and targets[0][1] == "government" and counts.killed in (1, 2) \
             and re.search(r"\b(?:killed|shot dead|gunned down|shot and killed|murdered)\b", clause, re.IGNORECASE):
         # the targeted killing of an official (GTD: assassination)
+        etype = "assassination"
+    elif etype == "armed_assault" and counts.killed == 1 and _PROMINENT_KILLED_RE.search(clause):
+        # one named-role figure shot dead ("gunmen shot dead a tribal leader"): GTD codes the
+        # killing of a specific prominent person as an assassination
         etype = "assassination"
     places = ctx.mentions_in(abs_a, abs_b, "place")
     if not places:

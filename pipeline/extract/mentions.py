@@ -45,8 +45,8 @@ _CITY_TYPES = ("city", "town", "village")
 _DISTRICT_TYPES = ("district", "subdistrict", "sub-district", "qada", "nahiya")
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "_")
+# ASCII word characters: an alias match inside a word ("Hai" in "Haidar") is no mention.
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _choose_reading(readings, following: str):
@@ -73,29 +73,6 @@ def _choose_reading(readings, following: str):
     return readings[0]
 
 
-def _locate(norm: str, matches: list[str] | None) -> list[tuple[int, int, str]]:
-    """Offsets of Aho-Corasick matches reported leftmost-first and non-overlapping.
-
-    `str.find` from the end of the previous match returns exactly the reported match: an
-    earlier occurrence would have been reported first. Matches inside a word ("Hai" in
-    "Haidar", "Iraq" in "Iraqis") fail the word-boundary test and are dropped.
-    """
-    out = []
-    if not matches:
-        return out
-    cursor = 0
-    n = len(norm)
-    for found in matches:
-        pos = norm.find(found, cursor)
-        if pos < 0:
-            continue
-        end = pos + len(found)
-        cursor = end
-        if (pos == 0 or not _is_word(norm[pos - 1])) and (end >= n or not _is_word(norm[end])):
-            out.append((pos, end, found))
-    return out
-
-
 def _surface_readings(found: str, index: GazIndex) -> tuple[list, bool, bool, bool]:
     """What a matched alias string means, independent of where it occurs: its readings,
     whether all of them are context-dependent actors / context-dependent at all, and
@@ -109,13 +86,14 @@ def _surface_readings(found: str, index: GazIndex) -> tuple[list, bool, bool, bo
     return readings, org_context, all_context and not org_context, city_suffix
 
 
-def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: list[str] | None,
+def gazetteer_mentions(ctx: ArticleContext, exact: list[tuple[int, int, str]], folded: list[tuple[int, int, str]],
                        lower: str, index: GazIndex) -> list[Mention]:
-    """Mentions from the two Aho-Corasick passes: exact-case aliases on the folded text,
-    case-insensitive aliases (lower-cased) on its lower-cased copy."""
+    """Mentions from the two Aho-Corasick passes, given as whole-word (start, end, string)
+    spans: exact-case aliases on the folded text, case-insensitive aliases (lower-cased) on
+    its lower-cased copy."""
     norm = ctx.norm
     out: list[Mention] = []
-    folded_spans = _locate(lower, folded)
+    folded_spans = folded
     if folded_spans and len(lower) != len(norm):
         # lower-casing changed the length (a rare letter such as "İ"): map offsets back
         back = [i for i, ch in enumerate(norm) for _ in range(len(ch.lower()))]
@@ -123,7 +101,7 @@ def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: lis
         folded_spans = [(back[a], back[b], norm[back[a]:back[b]]) for a, b, _ in folded_spans]
     else:
         folded_spans = [(a, b, norm[a:b]) for a, b, _ in folded_spans]
-    spans = _locate(norm, exact) + folded_spans
+    spans = exact + folded_spans
     if not spans:
         return out
     spans.sort(key=lambda t: (t[0], t[0] - t[1]))
@@ -134,6 +112,7 @@ def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: lis
             kept.append(t)
             last_end = t[1]
     pending: list[Mention] = []
+    confirmed: set[str] = set()  # actors named unambiguously somewhere in the article
     memo = index.surface_memo
     for pos, end, found in kept:
         hit = memo.get(found)
@@ -170,10 +149,12 @@ def gazetteer_mentions(ctx: ArticleContext, exact: list[str] | None, folded: lis
         ))
         if deferred:
             pending.append(out[-1])
+        else:
+            confirmed.add(reading.canonical)
     if pending:
-        waiting = {id(m) for m in pending}
-        confirmed = {m.entity_name for m in out if id(m) not in waiting}
-        out = [m for m in out if id(m) not in waiting or m.entity_name in confirmed]
+        drop = {id(m) for m in pending if m.entity_name not in confirmed}
+        if drop:
+            out = [m for m in out if id(m) not in drop]
     return out
 
 
@@ -355,14 +336,34 @@ def _span_end(text: str, start: int, tokens: tuple[str, ...]) -> int:
     return pos
 
 
+# Names recur across a batch (officials, spokesmen): their surname and key are memoised,
+# bounded by clearing when full.
+_SURNAMES: dict[tuple[str, ...], str] = {}
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+_NAME_MEMO_SIZE = 100_000
+_SURNAME_PREFIX_RE = re.compile(r"^(?:al|el|Al|El)-")
+_KEY_SPLIT_RE = re.compile(r"[\s-]+")
+
+
 def _surname(tokens: tuple[str, ...]) -> str:
-    toks = [t for t in tokens if t not in ("III", "II", "IV", "Jr.", "Jr", "Sr.", "Sr")]
-    last = toks[-1]
-    return re.sub(r"^(?:al|el|Al|El)-", "", last)
+    hit = _SURNAMES.get(tokens)
+    if hit is None:
+        toks = [t for t in tokens if t not in ("III", "II", "IV", "Jr.", "Jr", "Sr.", "Sr")]
+        hit = _SURNAME_PREFIX_RE.sub("", toks[-1])
+        if len(_SURNAMES) >= _NAME_MEMO_SIZE:
+            _SURNAMES.clear()
+        _SURNAMES[tokens] = hit
+    return hit
 
 
 def _key(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(t.lower() for t in re.split(r"[\s-]+", " ".join(tokens)) if t)
+    hit = _KEYS.get(tokens)
+    if hit is None:
+        hit = tuple(t.lower() for t in _KEY_SPLIT_RE.split(" ".join(tokens)) if t)
+        if len(_KEYS) >= _NAME_MEMO_SIZE:
+            _KEYS.clear()
+        _KEYS[tokens] = hit
+    return hit
 
 
 def person_mentions(ctx: ArticleContext, title_sentences: list[int]) -> list[Mention]:

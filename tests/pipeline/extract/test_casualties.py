@@ -204,6 +204,7 @@ def test_report_sentences(text, expected):
         "The delegation will be headed by a general who plans to kill the project.",
         "Security forces arrested three suspected ISIS members during a raid in Fallujah.",
         "international forces handed control of six other military bases to the Iraqis",
+        "An attack on Peshmerga positions in Maydan on December 28, 2019 resulted in heavy losses.",
     ],
 )
 def test_numbers_that_are_not_casualties(text):
@@ -286,3 +287,9 @@ def test_arbitrary_text(text):
 def test_arbitrary_unicode(text):
     c = casualty_counts(text)
     assert all(0 <= s < e <= len(text) for s, e, _ in c.spans)
+
+
+def test_the_year_of_a_full_date_is_not_the_count_that_follows_it():
+    c = casualty_counts("An attack by Daesh militants on Peshmerga positions in Maydan on December 28, 2019 "
+                        "resulted in at least eight deaths among Peshmerga soldiers.")
+    assert (c.killed, c.wounded) == (8, None)

@@ -226,3 +226,114 @@ def test_kinds_of_attack_listed_after_such_as_are_not_incidents():
     result = extract_texts(texts, [_dt.date(2020, 7, 1)] * 2)
     rows = result.incident_reports.select("article_id", "event_type", "killed").rows()
     assert [(event_type, killed) for _, event_type, killed in rows] == [("armed_assault", 2)]
+
+
+# The article frame the wire services use: ISIS is named before the incidents.
+_LEAD = "ISIS remains a threat in Iraq's disputed territories, officials say.\n\n"
+
+
+def _incidents(texts, published=date(2020, 5, 10)):
+    result = extract_texts([_LEAD + t for t in texts], [published] * len(texts))
+    return {int(r["article_id"]): r for r in result.incident_reports.to_dicts()}
+
+
+def test_a_determiner_in_the_subject_or_an_earlier_phrase_does_not_make_the_verb_anaphoric():
+    """"the" belongs to "the Islamic State" and "On the same day,": the attack verb after it
+    tells a new incident, it does not refer back to one."""
+    rows = _incidents([
+        "Militants of the Islamic State abducted four civilians near Shirqat on March 28, 2020.",
+        "Two soldiers were killed in Tarmiyah on Friday. On the same day, gunmen abducted six civilians "
+        "near Baquba.",
+        "Earlier this month, coalition warplanes struck ISIS hideouts in Hit, killing 10 militants.",
+    ])
+    assert (rows[0]["event_type"], rows[0]["perpetrator"], rows[0]["event_date"]) == (
+        "kidnapping", "ISIS", date(2020, 3, 28))
+    second = extract_texts([_LEAD + "Two soldiers were killed in Tarmiyah on Friday. On the same day, gunmen "
+                            "abducted six civilians near Baquba."], [date(2020, 5, 10)]).incident_reports
+    assert sorted(second["event_type"].to_list()) == ["armed_assault", "kidnapping"]
+    assert set(second["event_date"].to_list()) == {date(2020, 5, 8)}
+    assert (rows[2]["event_type"], rows[2]["perpetrator"], rows[2]["killed"]) == (
+        "airstrike", "Global Coalition to Defeat ISIS", 10)
+
+
+def test_the_attack_after_an_incident_still_refers_back():
+    text = (_LEAD + "A roadside bomb struck an army patrol in Tarmiyah on Friday. Two soldiers were killed in "
+            "the attack.")
+    rows = extract_texts([text], [date(2020, 5, 10)]).incident_reports.to_dicts()
+    assert [(r["event_type"], r["killed"]) for r in rows] == [("bombing", 2)]
+
+
+def test_in_recent_weeks_dates_one_event_vaguely_but_marks_a_sum_when_events_are_summed():
+    rows = _incidents([
+        "In recent weeks, ISIS militants abducted more than four farmers near Abbara in Diyala province.",
+        "ISIS militants have killed 20 civilians in recent weeks in Diyala.",
+        "In recent weeks, ISIS carried out several attacks on army posts in Anbar.",
+    ])
+    assert list(rows) == [0]
+    assert (rows[0]["event_type"], rows[0]["event_date"], rows[0]["date_precision"]) == (
+        "kidnapping", None, "unknown")
+
+
+def test_the_act_not_the_attackers_noun_decides_the_type():
+    rows = _incidents([
+        "Gunmen torched several houses in Mutasim on Sunday.",
+        "Gunmen killed a farmer in Tarmiyah on Sunday.",
+        "ISIS gunmen stormed a village in Hawija, torching several houses.",
+    ])
+    assert [rows[i]["event_type"] for i in range(3)] == ["arson", "armed_assault", "armed_assault"]
+
+
+def test_one_prominent_person_shot_dead_is_an_assassination():
+    rows = _incidents([
+        "Late on Sunday, Daesh militants shot dead a tribal leader in Baladiyat, northeast of Baghdad.",
+        "An ISIS cell shot dead an intelligence officer in Shamiya in Diwaniyah province.",
+        "Daesh militants shot dead two farmers in the Hamrin area of Diyala province.",
+        "Militants attacked a village in Shwan, killing a tribal leader, one civilian and a soldier.",
+    ])
+    assert [rows[i]["event_type"] for i in range(4)] == [
+        "assassination", "assassination", "armed_assault", "armed_assault"]
+
+
+def test_a_force_whose_vehicle_hit_a_bomb_is_the_target_not_the_bomber():
+    rows = _incidents([
+        "Four PMF fighters were killed and six wounded when a PMF vehicle hit an improvised explosive device "
+        "(IED) in Tikrit, Salahuddin province.",
+        "Five federal policemen were killed when a federal police patrol struck a roadside bomb in Dibis.",
+    ])
+    assert [(r["event_type"], r["perpetrator"], r["killed"]) for r in rows.values()] == [
+        ("bombing", "ISIS", 4), ("bombing", "ISIS", 5)]
+    assert [r["perpetrator_basis"] for r in rows.values()] == ["attributed", "attributed"]
+
+
+def test_is_as_a_name_is_no_passive_auxiliary():
+    """With case folding "IS militants killed" would read as the passive "is ... killed"."""
+    rows = _incidents([
+        "IS militants killed six Peshmerga soldiers and wounded 6 others in an attack on Peshmerga positions "
+        "in Chibayish, Dhi Qar province early on Monday.",
+    ])
+    assert (rows[0]["perpetrator"], rows[0]["perpetrator_basis"], rows[0]["killed"], rows[0]["wounded"]) == (
+        "ISIS", "stated", 6, 6)
+
+
+def test_an_operations_command_is_an_institution_not_an_operation():
+    rows = _incidents([
+        "Joint Operations Command spokesman Haider Rasool met Maj. Gen. Dilshad Zebari in Erbil on May 3 to "
+        "discuss border security.",
+        "The Baghdad Operations Command said security forces launched a military operation in Tarmiyah.",
+    ])
+    assert list(rows) == [1]
+    assert rows[1]["event_type"] == "security_operation"
+
+
+def test_the_militants_doing_more_continue_their_incident():
+    text = (_LEAD + "ISIS militants stormed a village in Hawija on Monday, killing three civilians. The militants "
+            "torched several houses before fleeing.")
+    rows = extract_texts([text], [date(2020, 5, 10)]).incident_reports.to_dicts()
+    assert [(r["event_type"], r["killed"]) for r in rows] == [("armed_assault", 3)]
+
+
+def test_the_force_after_by_gunmen_on_is_the_target():
+    text = ("Peshmerga forces are deployed along the front.\n\nFive Peshmerga soldiers were killed and ten wounded "
+            "in an attack by gunmen on Peshmerga positions in Tal Afar, Nineveh province on June 1.")
+    row = extract_texts([text], [date(2020, 6, 10)]).incident_reports.to_dicts()[0]
+    assert (row["perpetrator"], row["killed"], row["wounded"]) == ("unknown", 5, 10)

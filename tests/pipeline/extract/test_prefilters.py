@@ -15,7 +15,9 @@ import polars as pl
 import pytest
 
 from pipeline.clean import clean_article, sentences_frame
-from pipeline.extract import _ascii, _type_mask, cooperation, dates, extract_texts, incidents
+from pipeline.extract import _alias_hits, _ascii, _type_mask, cooperation, dates, extract_texts, incidents
+from pipeline.extract.context import gaz_index
+from pipeline.gazetteer import load_gazetteer
 from pipeline.extract.context import fold
 from pipeline.settings import SAMPLE_ARTICLES_DIR
 from tests.conftest import PROJECT_ROOT
@@ -98,3 +100,30 @@ def test_report_ids_are_distinct_in_a_large_batch():
     rows = extract_texts(texts, [date(2020, 7, 20)] * len(texts)).incident_reports
     assert rows.height == len(texts)
     assert rows["report_id"].n_unique() == rows.height
+
+
+def test_alias_offsets_are_the_automaton_match_offsets():
+    """`_alias_hits` places each match by `str.find` after the previous one: the offsets
+    must be those polars' own `find_many` reports, for texts of any length, with repeats,
+    overlapping aliases and non-ASCII characters before the matches."""
+    index = gaz_index(load_gazetteer())
+    texts = _texts() + ["", "Mosul Mosul al-Mosul Mosulis", "Ça va – Erbil, Hawler; Sulaimani and Sulaymaniyah"]
+    for patterns, fold_case in ((index.exact_patterns, False), (index.folded_lower, True)):
+        bodies = [t.lower() if fold_case else t for t in texts]
+        got = _alias_hits(bodies, patterns)
+        for body, spans in zip(bodies, got):
+            series = pl.Series([body])
+            starts = series.str.find_many(patterns, leftmost=True)[0].to_list()
+            found = series.str.extract_many(patterns, leftmost=True)[0].to_list()
+            # find_many gives byte offsets; the spans are character offsets
+            expected = []
+            for start, text in zip(starts, found):
+                pos = len(body.encode("utf-8")[:start].decode("utf-8"))
+                end = pos + len(text)
+                whole = (pos == 0 or not (body[pos - 1].isascii() and (body[pos - 1].isalnum() or body[pos - 1] == "_"))) \
+                    and (end == len(body) or not (body[end].isascii() and (body[end].isalnum() or body[end] == "_")))
+                if whole:
+                    expected.append((pos, end, text))
+            assert spans == expected
+            assert all(body[a:b] == text for a, b, text in spans)
+        assert sum(len(s) for s in got) > 100
