@@ -26,3 +26,9 @@ def extract_workers(override: int | None = None) -> int:
     """Processes for extracting a large backlog: SITREP_EXTRACT_WORKERS, else one per core."""
     value = override or int(os.environ.get("SITREP_EXTRACT_WORKERS", "0") or 0)
     return max(1, value or (os.cpu_count() or 1))
+
+
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit for the pipeline's own connections and dbt's (which reads the same
+    variable in dbt_project/profiles.yml): SITREP_DUCKDB_MEMORY_LIMIT, else 1GB."""
+    return os.environ.get("SITREP_DUCKDB_MEMORY_LIMIT") or "1GB"

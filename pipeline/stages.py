@@ -22,9 +22,10 @@ from pipeline.validation import ValidationOutcome, validate_table
 # Input files read per ingestion batch (and per transaction).
 INGESTION_BATCH_FILES = 5_000
 # Extraction shards: each is extracted by its own worker (a Dagster step) and loaded in one
-# transaction. The upper bound keeps a worker's memory bounded whatever the backlog; below the
-# lower one, another worker's start-up costs more than the articles it would take.
-SHARD_MAX_ARTICLES = 10_000
+# transaction. The upper bound keeps a worker's memory bounded whatever the backlog (a 10k
+# shard peaks near 0.9 GB, too much for two beside Dagster in 2 GiB); below the lower one,
+# another worker's start-up costs more than the articles it would take.
+SHARD_MAX_ARTICLES = 5_000
 SHARD_MIN_ARTICLES = 2_000
 # Shard directories a crashed run left behind are removed once this old.
 STALE_SHARD_SECONDS = 24 * 3600

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline import settings
 from pipeline.schemas import NEWS_TABLES, polars_schema
 
 _DUCKDB_TYPES: dict[type[pl.DataType], str] = {
@@ -164,6 +165,8 @@ class Warehouse:
             self._ensure_work()
             con = duckdb.connect(str(self.work_path))
             try:
+                # bound memory like dbt's connections (DuckDB spills to disk past it)
+                con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit()])
                 ensure_schema(con)
                 yield con
             finally:
