@@ -90,12 +90,14 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
         os.environ["SITREP_WAREHOUSE_WORK_PATH"] = str(store.work_path)
         # YAML unit tests check the SQL, not the data: tests/dbt runs them; a production build
         # skips them (they are most of the build's time on a small warehouse).
-        for event in dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream():
+        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context)
+        for event in invocation.stream():
             # The weekly mart waits until dbt has let go of the file, to chart what it wrote.
             if isinstance(event, dg.Output) and event.output_name.endswith(CHART_MART):
                 weekly_output = event
                 continue
             yield event
+        _keep_for_partial_parsing(Path(invocation.target_path))
         if weekly_output is not None:
             # Still under the writer lock: even a read-only connection blocks another run's writer.
             con = duckdb.connect(str(store.work_path), read_only=True)
@@ -114,6 +116,20 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
                 "non_zero_rows": weekly.height,
             }
         )
+
+
+def _keep_for_partial_parsing(run_target: Path) -> None:
+    """dagster-dbt gives each run its own target directory, seeded with target/'s
+    partial_parse.msgpack. Handing this run's file back lets the next run with the same
+    settings skip a full parse (about 5 s), and removing the directory keeps a daily
+    schedule from filling the disk with one per run (the results are in Dagster's events)."""
+    state = run_target / "partial_parse.msgpack"
+    if state.exists():
+        kept = Path(dbt_project.project_dir) / "target" / "partial_parse.msgpack"
+        staging = kept.with_name(f".{kept.name}.{os.getpid()}")
+        shutil.copyfile(state, staging)
+        os.replace(staging, kept)
+    shutil.rmtree(run_target, ignore_errors=True)
 
 
 def dbt_resource() -> DbtCliResource:
