@@ -1,7 +1,8 @@
 """The pipeline's stages as plain functions over a `Warehouse`.
 
-Dagster assets call these (one call per asset), and so do the benchmarks, so the orchestration
-layer stays thin and everything here is testable without Dagster.
+Dagster assets call these (one call per asset, or per step of the extraction graph: plan,
+extract a shard, load), so the orchestration layer stays thin and everything here is testable
+without Dagster.
 """
 
 from __future__ import annotations
