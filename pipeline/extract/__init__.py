@@ -173,7 +173,6 @@ def _column_frame(table: str, columns: dict[str, list]) -> pl.DataFrame:
 def extract_all(articles: pl.DataFrame, sentences: pl.DataFrame, gazetteer=None) -> Extraction:
     from pipeline.extract import cooperation, incidents, mentions, tallies
     from pipeline.extract.casualties import casualty_counts
-    from pipeline.extract.dates import find_dates
 
     if gazetteer is None:
         from pipeline.gazetteer import load_gazetteer
