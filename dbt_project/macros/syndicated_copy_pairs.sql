@@ -12,16 +12,49 @@
   reports, when they are compatible and hold a pair of reports from different articles. The
   connected components are exactly those of the all-pairs rule; only the audit trail
   (linked_report_ids) names the first copy instead of every copy.
+
+  Copies must also tell the same moment (`copy_window`). A sentence that carries its own date
+  is pinned by it, so copies match on the resolved date and precision ("on Tuesday" published
+  two weeks apart is two events). An undated sentence is only as close in time as its
+  articles: it matches copies published within `syndication_window_days` of the first copy of
+  its window. The windows are anchored at the earliest publication of the sentence and do not
+  chain, so boilerplate repeated all year ("a delegation is set to visit Erbil") is one event
+  per window, not one event for the year; copies of an article without a publication date
+  share one window.
 -#}
 {% macro syndicated_copy_pairs(match_columns, group_columns, compatible) %}
+{%- set window_days = var('syndication_window_days') %}
+copy_windows as materialized (
+    select
+        report_id,
+        article_id,
+        evidence_normalised,
+        {%- for col in match_columns + group_columns %}
+        {{ col }},
+        {%- endfor %}
+        case
+            when event_date is not null then date_precision || ' ' || cast(event_date as varchar)
+            else 'published ' || coalesce(cast(
+                date_diff('day', min(published_at) over same_sentence, published_at) // {{ window_days }}
+                as varchar), 'unknown')
+        end as copy_window
+    from reports
+    where evidence_normalised is not null
+    window same_sentence as (
+        partition by evidence_normalised
+        {%- for col in match_columns %}, {{ col }}{% endfor %}
+    )
+),
+
+{%- set match_columns = match_columns + ['copy_window'] %}
+
 text_copies as materialized (
     select
         report_id,
         article_id,
         min(report_id) over copy_group as group_id,
         arg_min(article_id, report_id) over copy_group as group_article_id
-    from reports
-    where evidence_normalised is not null
+    from copy_windows
     window copy_group as (
         partition by evidence_normalised
         {%- for col in match_columns + group_columns %}, {{ col }}{% endfor %}
@@ -39,7 +72,7 @@ text_groups as materialized (
         any_value(r.{{ col }}) as {{ col }}
         {%- endfor %}
     from text_copies as c
-    inner join reports as r on r.report_id = c.group_id
+    inner join copy_windows as r on r.report_id = c.group_id
     group by c.group_id
 ),
 
