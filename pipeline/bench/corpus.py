@@ -774,14 +774,14 @@ class _Composer:
                 body = (f"coalition warplanes struck ISIS hideouts in {place}{suffix}, killing "
                         f"{killed_text} militants.")
             else:
-                perpetrator = "Iraqi Security Forces"
+                perpetrator = "Iraqi Air Force"
                 body = (f"Iraqi F-16 jets bombed an ISIS hideout in {place}{suffix}, killing "
                         f"{killed_text} militants.")
             sentence = prefix + (body if prefix else _cap(body))
         else:  # security_operation
             force, perpetrator = rng.choice((("Peshmerga forces", "Peshmerga"),
                                              ("Iraqi forces", "Iraqi Security Forces"),
-                                             ("the Counter-Terrorism Service", "Iraqi Security Forces"),
+                                             ("the Counter-Terrorism Service", "Counter Terrorism Service"),
                                              ("PMF units", "Popular Mobilization Forces")))
             target_name = "ISIS"
             if rng.random() < 0.6:
@@ -1426,6 +1426,7 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
     totals = {k: [0, 0, 0] for k in ("incidents", "cooperation_events", "claimed_tallies")}
     correct: dict[str, int] = defaultdict(int)
     matched = 0
+    attributed_by_context = 0
     headline_hits = 0
     articles_scored = articles_missing = articles_merged = 0
     truth_path = Path(truth_path)
@@ -1470,6 +1471,14 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
                 for f in incident_fields:
                     value = _iso(p.get(f)) if f == "event_date" else p.get(f)
                     correct[f] += value == t.get(f)
+                # The generator's truth is what the sentence states; the project's convention
+                # (docs/ARCHITECTURE.md, Extraction) gives an unnamed attacker the militant group
+                # the article names, flagged `attributed`. That flag agrees with an unstated truth;
+                # a stated or claimed perpetrator where the text names none is an error.
+                if t.get("perpetrator") == "unknown" and p.get("perpetrator") != "unknown":
+                    if p.get("perpetrator_basis") == "attributed":
+                        correct["perpetrator"] += 1
+                        attributed_by_context += 1
             for kind in ("cooperation_events", "claimed_tallies"):
                 kpairs, kfp, kfn, _hh = _match(truth[kind], preds.get(kind, []), truth["headline"], ())
                 totals[kind][0] += len(kpairs)
@@ -1485,6 +1494,7 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
     report["incident_field_accuracy"] = {
         f: round(correct[f] / matched, 4) if matched else None for f in incident_fields}
     report["incident_field_accuracy"]["date"] = report["incident_field_accuracy"].pop("event_date")
+    report["perpetrator_attributed_by_context"] = attributed_by_context
     return report
 
 

@@ -99,7 +99,7 @@ def _measure_month(month: Path, sample_bodies: int) -> tuple[float, float, int, 
         "articles": batch.articles.select("article_id", "source_file"),
         "incident_reports": extraction.incident_reports.select(
             "article_id", "evidence", "province_code", "killed", "wounded", "event_date",
-            "date_precision", "event_type", "perpetrator"),
+            "date_precision", "event_type", "perpetrator", "perpetrator_basis"),
         **{name: getattr(extraction, name).select("article_id", "evidence")
            for name in ("cooperation_events", "claimed_tallies")},
     }
@@ -250,7 +250,7 @@ def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
             "articles": read("select article_id, source_file from news.articles"),
             "incident_reports": read(
                 "select article_id, evidence, province_code, killed, wounded, event_date, "
-                "date_precision, event_type, perpetrator from news.incident_reports"),
+                "date_precision, event_type, perpetrator, perpetrator_basis from news.incident_reports"),
             "cooperation_events": read("select article_id, evidence from news.cooperation_events"),
             "claimed_tallies": read("select article_id, evidence from news.claimed_tallies"),
             "clustered": read("select article_id, evidence, incident_id "

@@ -277,3 +277,24 @@ def test_a_syndicated_copy_merged_into_its_source_is_not_a_miss(corpus):
     scored = score_generated(corpus / "truth.jsonl", frames)
     assert scored["syndicated_copies_merged"] == 1
     assert scored["articles_missing"] == 0 and scored["incidents"]["recall"] == 1.0
+
+
+def test_an_unnamed_attacker_may_be_attributed_by_context_but_not_stated(corpus):
+    frames = _frames_from_truth(corpus)
+    reports = frames["incident_reports"]
+    unnamed = pl.col("perpetrator") == "unknown"
+    n_unnamed = reports.filter(unnamed).height
+    assert n_unnamed > 0, "the corpus has attacks by unnamed gunmen"
+
+    def guessed(basis: str) -> dict:
+        frames["incident_reports"] = reports.with_columns(
+            pl.when(unnamed).then(pl.lit("ISIS")).otherwise(pl.col("perpetrator")).alias("perpetrator"),
+            pl.when(unnamed).then(pl.lit(basis)).otherwise(pl.lit("stated")).alias("perpetrator_basis"))
+        return score_generated(corpus / "truth.jsonl", frames)
+
+    attributed = guessed("attributed")
+    assert attributed["incident_field_accuracy"]["perpetrator"] == 1.0
+    assert attributed["perpetrator_attributed_by_context"] == n_unnamed
+    stated = guessed("stated")
+    assert stated["incident_field_accuracy"]["perpetrator"] < 1.0
+    assert stated["perpetrator_attributed_by_context"] == 0
