@@ -50,3 +50,10 @@
     ({{ a }} is null or {{ b }} is null or {{ a }} = {{ b }}
      or least({{ a }}, {{ b }}) * 2 >= greatest({{ a }}, {{ b }}))
 {%- endmacro %}
+
+{#- The compass points a location opens with ("northeastern Diyala" -> [north, east]; "central
+    Anbar" -> [central]); empty when it names no direction. -#}
+{% macro compass_points(location) -%}
+list_filter(['north', 'south', 'east', 'west', 'central'],
+            lambda point: strpos(regexp_extract(lower({{ location }}), '^(?:[a-z]+ern|central)\b'), point) > 0)
+{%- endmacro %}

@@ -139,7 +139,18 @@ candidate_pairs as (
         -- station" does hold "Zaghniya", "Dhuluiya area" "Dhuluiya")
         coalesce(a.geo_precision <= 2 and b.geo_precision <= 2
                  and strpos(lower(a.location), lower(b.location)) = 0
-                 and strpos(lower(b.location), lower(a.location)) = 0, false) as places_differ,
+                 and strpos(lower(b.location), lower(a.location)) = 0, false)
+            -- "northern Kirkuk" and "southern Kirkuk" are different places, "northeastern" and
+            -- "eastern" may be one
+            or coalesce(not list_has_any({{ compass_points('a.location') }}, {{ compass_points('b.location') }})
+                        and len({{ compass_points('a.location') }}) > 0
+                        and len({{ compass_points('b.location') }}) > 0, false) as places_differ,
+        -- an attack on a police checkpoint and one on shepherds are two attacks, and so are
+        -- one on the Peshmerga and one on the PMF, whatever the counts and dates share (GTD's
+        -- target types, then the named targets; `unknown` or none conflicts with nothing)
+        coalesce(a.target_type <> 'unknown' and b.target_type <> 'unknown' and a.target_type <> b.target_type, false)
+            or coalesce(len(a.target) > 0 and len(b.target) > 0 and not list_has_any(a.target, b.target), false)
+            as targets_differ,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
         a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
@@ -170,7 +181,7 @@ matched_pairs as materialized (
                 and counts_compatible
                 then 'same_evidence_text'
             when same_province and same_family and counts_compatible and both_dated
-                and not places_differ
+                and not places_differ and not targets_differ
                 and (across_articles or (other_sentence_same_article and same_type and location_not_distinct))
                 then case
                     -- across articles, one day in a busy province holds several attacks:
@@ -182,9 +193,12 @@ matched_pairs as materialized (
                     -- a date that differs is already a doubt: the type must agree as well
                     when both_day and one_day_apart and a_count_agrees and same_type
                         then 'adjacent_day_same_toll'
-                    when not both_day and same_precision and same_date and (a_count_agrees or same_location)
+                    -- so is a date known only to the week, month or year
+                    when not both_day and same_precision and same_date and same_type
+                        and (a_count_agrees or same_location)
                         then 'same_period'
-                    when not same_precision and periods_nest and (a_count_agrees or same_location)
+                    when not same_precision and periods_nest and same_type
+                        and (a_count_agrees or same_location)
                         then 'period_contains'
                 end
         end as match_rule
