@@ -240,6 +240,8 @@ _DATELINE = re.compile(
     rf"|^(?P<dateline2>(?P<place2>{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}})"
     rf"(?:\s*,\s*{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}})?\s*\((?P<outlet2>{_OUTLETS_RE})\))\s*[-–—]{{1,2}}\s+(?=\S)",
 )
+# "Shafaq News/ Gunmen attacked ...": the outlet's own mark where others put a dateline
+_OUTLET_SLASH = re.compile(rf"^(?P<outlet>{_OUTLETS_RE})\s*/\s*(?=\S)")
 
 _WORD = re.compile(r"\w+")
 # Capitalised acronyms that open sentences ("ISIS – the group ...") but are not places.
@@ -412,6 +414,12 @@ def clean_article(raw: str, *, title: str | None = None) -> CleanedArticle:
             if outlet and not find_full_dates(outlet):
                 source_hint = outlet.strip()
             kept[j] = p[m.end():]
+            dateline_idx = j
+            break
+        mark = _OUTLET_SLASH.match(p)
+        if mark:
+            source_hint = mark.group("outlet")
+            kept[j] = p[mark.end():]
             dateline_idx = j
             break
 

@@ -340,3 +340,15 @@ def test_standfirst_without_dateline_needs_a_near_verbatim_repeat():
     repeated = "Headline\n\nISIS militants attacked a village in Khanaqin on Monday night.\n\n" \
                "ISIS militants attacked a village in Khanaqin on Monday night, officials said."
     assert clean_article(repeated).body == "ISIS militants attacked a village in Khanaqin on Monday night, officials said."
+
+
+def test_an_outlet_mark_with_a_slash_opens_the_body_like_a_dateline():
+    raw = ("ISIS attack kills three in Diyala\n\n"
+           "Shafaq News/ Gunmen attacked a village in Khanaqin on Monday, killing three civilians.\n\n"
+           "Security forces cordoned off the area.")
+    c = clean_article(raw)
+    assert c.source_hint == "Shafaq News" and c.dateline is None
+    assert c.body.startswith("Gunmen attacked a village in Khanaqin")
+    # an outlet named inside a sentence is not a mark
+    inside = clean_article("Headline here\n\nGunmen attacked a village, Shafaq News/ said.\n\nMore text.")
+    assert inside.body.startswith("Gunmen attacked a village, Shafaq News/ said.")
