@@ -1551,6 +1551,65 @@ def score_incident_clusters(truth_path: Path | str, articles: Any, clustered_rep
     }
 
 
+_PRECISION_RANK = {"day": 1, "week": 2, "month": 3, "year": 4}
+_NOT_ATTACKS = frozenset({"airstrike", "security_operation"})
+
+
+def truth_weekly_attacks(truth_path: Path | str) -> dict[tuple[date, str], tuple[int, int, int]]:
+    """The weekly table the truth implies, as `attacks_per_province_week` builds it:
+    (ISO week's Monday, governorate) -> (attacks, killed, wounded), over the insurgent attacks
+    whose best-dated telling is known to the day or the week. An incident told by several
+    articles (``same_as``) counts once, dated by its most precise telling."""
+    best: dict[str, dict] = {}
+    with Path(truth_path).open(encoding="utf-8") as handle:
+        for line in handle:
+            for incident in json.loads(line)["incidents"]:
+                if not incident["required"]:
+                    continue
+                key = incident["same_as"] or incident["id"]
+                rank = _PRECISION_RANK.get(incident["date_precision"], 5)
+                if key not in best or rank < _PRECISION_RANK.get(best[key]["date_precision"], 5):
+                    best[key] = incident
+    table: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for incident in best.values():
+        if (incident["event_type"] in _NOT_ATTACKS or incident["date_precision"] not in ("day", "week")
+                or not incident["event_date"] or not incident["province_code"]):
+            continue
+        day = date.fromisoformat(incident["event_date"])
+        cell = table[(day - timedelta(days=day.weekday()), incident["province_code"])]
+        cell[0] += 1
+        cell[1] += incident["killed"] or 0
+        cell[2] += incident["wounded"] or 0
+    return {k: (a, k_, w) for k, (a, k_, w) in table.items()}
+
+
+def score_weekly_attacks(truth_path: Path | str, weekly: Any) -> dict[str, Any]:
+    """The analyst's headline table against the truth's: how far the attacks, killed and
+    wounded of each (week, governorate) are off. ``weekly`` has ``week_start``,
+    ``province_code``, ``attacks``, ``killed`` and ``wounded``
+    (``marts.attacks_per_province_week``). ``*_error`` is the sum of absolute differences over
+    the truth's total (0 is exact); ``cells_exact`` the share of cells, non-zero in either
+    table, whose attack count is right."""
+    truth = truth_weekly_attacks(truth_path)
+    predicted = {(_as_date(r["week_start"]), r["province_code"]): (r["attacks"], r["killed"], r["wounded"])
+                 for r in _rows(weekly) if r["attacks"] or r["killed"] or r["wounded"]}
+    cells = set(truth) | set(predicted)
+    report: dict[str, Any] = {"cells": len(cells)}
+    for i, name in enumerate(("attacks", "killed", "wounded")):
+        total = sum(v[i] for v in truth.values())
+        off = sum(abs(predicted.get(c, (0, 0, 0))[i] - truth.get(c, (0, 0, 0))[i]) for c in cells)
+        report[f"truth_{name}"] = total
+        report[f"predicted_{name}"] = sum(v[i] for v in predicted.values())
+        report[f"{name}_error"] = round(off / total, 4) if total else None
+    exact = sum(1 for c in cells if predicted.get(c, (0,))[0] == truth.get(c, (0,))[0])
+    report["cells_exact"] = round(exact / len(cells), 4) if cells else None
+    return report
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 # --- CLI ----------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:

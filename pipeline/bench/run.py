@@ -37,7 +37,12 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.bench.corpus import generate_corpus, score_generated, score_incident_clusters
+from pipeline.bench.corpus import (
+    generate_corpus,
+    score_generated,
+    score_incident_clusters,
+    score_weekly_attacks,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_RESULTS = REPO_ROOT / "data" / "bench" / "results.jsonl"
@@ -255,6 +260,8 @@ def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
             "claimed_tallies": read("select article_id, evidence from news.claimed_tallies"),
             "clustered": read("select article_id, evidence, incident_id "
                               "from intermediate.int_incident_reports_clustered"),
+            "weekly": read("select week_start, province_code, attacks, killed, wounded "
+                           "from marts.attacks_per_province_week where attacks > 0"),
         }
     finally:
         con.close()
@@ -371,6 +378,13 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
                             note=f"P={clusters['pair_precision']:.3f} R={clusters['pair_recall']:.3f}; "
                                  f"{clusters['exact_share']:.1%} of {clusters['truth_incidents']} truth incidents "
                                  f"formed exactly; largest {clusters['largest_incident_reports']} reports"))
+            weekly = score_weekly_attacks(stats.truth_path, frames["weekly"])
+            rows.append(Row(size, "weekly attacks table, error vs truth", weekly["attacks_error"], "ratio",
+                            "level",
+                            note=f"attacks {weekly['predicted_attacks']} vs {weekly['truth_attacks']} true; "
+                                 f"killed error {weekly['killed_error']}, wounded error "
+                                 f"{weekly['wounded_error']}; {weekly['cells_exact']:.1%} of "
+                                 f"{weekly['cells']} cells exact"))
         added = max(1, size // 100)
         generate_corpus(corpus_dir, added, seed, start=size, ref_n=size)
         incr = materialize(stats.articles_dir, duckdb_path, home, workdir / f"e2e_{size}" / "incremental.log")

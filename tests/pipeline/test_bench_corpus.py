@@ -298,3 +298,24 @@ def test_an_unnamed_attacker_may_be_attributed_by_context_but_not_stated(corpus)
     stated = guessed("stated")
     assert stated["incident_field_accuracy"]["perpetrator"] < 1.0
     assert stated["perpetrator_attributed_by_context"] == 0
+
+
+def test_weekly_attack_score_is_zero_for_the_truth_table_and_counts_what_is_off(corpus):
+    from pipeline.bench.corpus import score_weekly_attacks, truth_weekly_attacks
+
+    table = truth_weekly_attacks(corpus / "truth.jsonl")
+    assert table, "the corpus has day- or week-dated attacks"
+    assert all(week.weekday() == 0 for week, _ in table), "cells are keyed by the ISO week's Monday"
+    rows = [{"week_start": week, "province_code": code, "attacks": a, "killed": k, "wounded": w}
+            for (week, code), (a, k, w) in table.items()]
+    exact = score_weekly_attacks(corpus / "truth.jsonl", pl.DataFrame(rows))
+    assert exact["attacks_error"] == exact["killed_error"] == 0 and exact["cells_exact"] == 1.0
+
+    # two incidents merged into one: one attack fewer in a cell, its dead still counted
+    merged = [dict(r) for r in rows]
+    merged[0]["attacks"] += 1
+    merged[1]["attacks"] -= 1
+    scored = score_weekly_attacks(corpus / "truth.jsonl", pl.DataFrame(merged))
+    total = sum(a for a, _, _ in table.values())
+    assert scored["attacks_error"] == round(2 / total, 4) and scored["killed_error"] == 0
+    assert scored["cells_exact"] < 1.0
