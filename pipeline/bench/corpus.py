@@ -1498,19 +1498,22 @@ def score_generated(truth_path: Path | str, extraction_frames: Any) -> dict[str,
     return report
 
 
-def score_incident_clusters(truth_path: Path | str, articles: Any, clustered_reports: Any) -> dict[str, Any]:
-    """How well reports were grouped into incidents: pairwise precision and recall over the
-    reports matched to truth (two reports of one truth incident, ``same_as`` or ``id``, should
-    share an ``incident_id``; two of different incidents should not), and the share of truth
-    incidents whose reports form exactly one predicted incident.
+def score_clusters(truth_path: Path | str, articles: Any, clustered_reports: Any,
+                   kind: str = "incidents") -> dict[str, Any]:
+    """How well reports were grouped into real-world events: pairwise precision and recall
+    over the reports matched to truth (two reports of one truth event, ``same_as`` or ``id``,
+    should share a cluster id; two of different events should not), and the share of truth
+    events whose reports form exactly one predicted cluster.
 
-    ``articles`` has ``article_id`` and ``source_file``; ``clustered_reports`` has
-    ``article_id``, ``evidence`` and ``incident_id`` (``intermediate.int_incident_reports_clustered``).
+    ``kind`` is the truth's list: ``incidents`` or ``cooperation_events``. ``articles`` has
+    ``article_id`` and ``source_file``; ``clustered_reports`` has ``article_id``, ``evidence``
+    and ``cluster_id`` (``incident_id`` of ``intermediate.int_incident_reports_clustered``,
+    ``cooperation_event_id`` of ``intermediate.int_cooperation_events_clustered``).
     """
     by_name = {Path(str(r["source_file"])).name: r["article_id"] for r in _rows(articles)}
     reports: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in _rows(clustered_reports):
-        reports[row["article_id"]].append((row["evidence"], row["incident_id"]))
+        reports[row["article_id"]].append((row["evidence"], row["cluster_id"]))
     predicted: list[str] = []
     truth_ids: list[str] = []
     with Path(truth_path).open(encoding="utf-8") as handle:
@@ -1518,12 +1521,12 @@ def score_incident_clusters(truth_path: Path | str, articles: Any, clustered_rep
             truth = json.loads(line)
             candidates = reports.get(by_name.get(Path(truth["file"]).name), [])
             used: set[int] = set()
-            for incident in truth["incidents"]:
-                for i, (evidence, incident_id) in enumerate(candidates):
-                    if i not in used and _same_sentence(incident["evidence"], evidence):
+            for event in truth[kind]:
+                for i, (evidence, cluster_id) in enumerate(candidates):
+                    if i not in used and _same_sentence(event["evidence"], evidence):
                         used.add(i)
-                        predicted.append(incident_id)
-                        truth_ids.append(incident["same_as"] or incident["id"])
+                        predicted.append(cluster_id)
+                        truth_ids.append(event["same_as"] or event["id"])
                         break
 
     def pairs(counts: Iterable[int]) -> int:
@@ -1542,12 +1545,12 @@ def score_incident_clusters(truth_path: Path | str, articles: Any, clustered_rep
     precision = shared_pairs / predicted_pairs if predicted_pairs else 1.0
     recall = shared_pairs / truth_pairs if truth_pairs else 1.0
     return {
-        "reports_matched": len(predicted), "truth_incidents": len(by_truth),
-        "predicted_incidents": len(by_predicted),
+        "reports_matched": len(predicted), "truth_events": len(by_truth),
+        "predicted_clusters": len(by_predicted),
         "pair_precision": round(precision, 4), "pair_recall": round(recall, 4),
         "pair_f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
         "exact_share": round(exact / len(by_truth), 4) if by_truth else None,
-        "largest_incident_reports": max((len(v) for v in by_predicted.values()), default=0),
+        "largest_cluster_reports": max((len(v) for v in by_predicted.values()), default=0),
     }
 
 

@@ -40,7 +40,7 @@ import polars as pl
 from pipeline.bench.corpus import (
     generate_corpus,
     score_generated,
-    score_incident_clusters,
+    score_clusters,
     score_weekly_attacks,
 )
 
@@ -258,8 +258,11 @@ def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
                 "date_precision, event_type, perpetrator, perpetrator_basis from news.incident_reports"),
             "cooperation_events": read("select article_id, evidence from news.cooperation_events"),
             "claimed_tallies": read("select article_id, evidence from news.claimed_tallies"),
-            "clustered": read("select article_id, evidence, incident_id "
-                              "from intermediate.int_incident_reports_clustered"),
+            "clustered_incidents": read("select article_id, evidence, incident_id as cluster_id "
+                                        "from intermediate.int_incident_reports_clustered"),
+            "clustered_cooperation_events": read(
+                "select article_id, evidence, cooperation_event_id as cluster_id "
+                "from intermediate.int_cooperation_events_clustered"),
             "weekly": read("select week_start, province_code, attacks, killed, wounded "
                            "from marts.attacks_per_province_week where attacks > 0"),
         }
@@ -373,11 +376,12 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
         if ok:
             frames = warehouse_frames(duckdb_path)
             rows += _quality_rows(size, "warehouse", score_generated(stats.truth_path, frames))
-            clusters = score_incident_clusters(stats.truth_path, frames["articles"], frames["clustered"])
-            rows.append(Row(size, "incident clustering pair F1", clusters["pair_f1"], "F1", "level",
-                            note=f"P={clusters['pair_precision']:.3f} R={clusters['pair_recall']:.3f}; "
-                                 f"{clusters['exact_share']:.1%} of {clusters['truth_incidents']} truth incidents "
-                                 f"formed exactly; largest {clusters['largest_incident_reports']} reports"))
+            for kind, label in (("incidents", "incident"), ("cooperation_events", "cooperation event")):
+                clusters = score_clusters(stats.truth_path, frames["articles"], frames[f"clustered_{kind}"], kind)
+                rows.append(Row(size, f"{label} clustering pair F1", clusters["pair_f1"], "F1", "level",
+                                note=f"P={clusters['pair_precision']:.3f} R={clusters['pair_recall']:.3f}; "
+                                     f"{clusters['exact_share']:.1%} of {clusters['truth_events']} truth events "
+                                     f"formed exactly; largest {clusters['largest_cluster_reports']} reports"))
             weekly = score_weekly_attacks(stats.truth_path, frames["weekly"])
             rows.append(Row(size, "weekly attacks table, error vs truth", weekly["attacks_error"], "ratio",
                             "level",

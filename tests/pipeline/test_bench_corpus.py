@@ -19,7 +19,7 @@ from pipeline.bench.corpus import (
     iter_articles,
     number_words,
     score_generated,
-    score_incident_clusters,
+    score_clusters,
 )
 
 N = 400
@@ -221,17 +221,30 @@ def test_cluster_score_is_perfect_for_the_truth_grouping_and_drops_for_one_big_i
     told = [item["same_as"] or item["id"] for record in _truth(corpus) if not record["exact_duplicate_of"]
             for item in record["incidents"]]
     frames = _frames_from_truth(corpus)
-    reports = frames["incident_reports"].with_columns(pl.Series("incident_id", told))
-    perfect = score_incident_clusters(corpus / "truth.jsonl", frames["articles"], reports)
+    reports = frames["incident_reports"].with_columns(pl.Series("cluster_id", told))
+    perfect = score_clusters(corpus / "truth.jsonl", frames["articles"], reports)
     assert perfect["pair_precision"] == perfect["pair_recall"] == perfect["exact_share"] == 1.0
-    assert perfect["truth_incidents"] < perfect["reports_matched"], "the corpus retells some incidents"
+    assert perfect["truth_events"] < perfect["reports_matched"], "the corpus retells some incidents"
 
-    lumped = score_incident_clusters(corpus / "truth.jsonl", frames["articles"],
-                                     reports.with_columns(pl.lit("one").alias("incident_id")))
+    lumped = score_clusters(corpus / "truth.jsonl", frames["articles"],
+                            reports.with_columns(pl.lit("one").alias("cluster_id")))
     assert lumped["pair_recall"] == 1.0 and lumped["pair_precision"] < 0.01 and lumped["exact_share"] < 0.01
-    split = score_incident_clusters(corpus / "truth.jsonl", frames["articles"],
-                                    reports.with_row_index().with_columns(pl.col("index").cast(pl.Utf8).alias("incident_id")))
+    split = score_clusters(corpus / "truth.jsonl", frames["articles"],
+                           reports.with_row_index().with_columns(pl.col("index").cast(pl.Utf8).alias("cluster_id")))
     assert split["pair_precision"] == 1.0 and split["pair_recall"] == 0.0
+
+
+def test_cooperation_clusters_are_scored_against_the_cooperation_truth(corpus):
+    told = [item["same_as"] or item["id"] for record in _truth(corpus) if not record["exact_duplicate_of"]
+            for item in record["cooperation_events"]]
+    frames = _frames_from_truth(corpus)
+    reports = frames["cooperation_events"].with_columns(pl.Series("cluster_id", told))
+    perfect = score_clusters(corpus / "truth.jsonl", frames["articles"], reports, "cooperation_events")
+    assert perfect["reports_matched"] == len(told)
+    assert perfect["pair_precision"] == perfect["pair_recall"] == perfect["exact_share"] == 1.0
+    lumped = score_clusters(corpus / "truth.jsonl", frames["articles"],
+                            reports.with_columns(pl.lit("one").alias("cluster_id")), "cooperation_events")
+    assert lumped["pair_precision"] < 0.05
 
 
 def test_an_exact_copy_is_scored_once_under_whichever_file_was_loaded(corpus):

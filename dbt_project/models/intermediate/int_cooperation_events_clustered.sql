@@ -94,6 +94,16 @@ candidate_pairs as (
         b.participants as participants_b,
         a.organisations as organisations_a,
         b.organisations as organisations_b,
+        -- "A met B" and "C met D" are two meetings, and so are talks between the ministries
+        -- and a meeting of the security council, whatever place and day they share
+        coalesce(len(a.participants) > 0 and len(b.participants) > 0
+                 and not list_has_any(a.participants, b.participants), false)
+            or coalesce(len(a.organisations) > 0 and len(b.organisations) > 0
+                        and not list_has_any(a.organisations, b.organisations), false) as parties_differ,
+        -- a handover at Taji and one at Abu Ghraib are two handovers ("Ain al-Asad air base"
+        -- and "Ain al-Asad" are one place)
+        coalesce(strpos(lower(a.location), lower(b.location)) = 0
+                 and strpos(lower(b.location), lower(a.location)) = 0, false) as places_differ,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
         a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
@@ -119,8 +129,10 @@ matched_pairs as materialized (
             -- pairs the cheap conditions leave, which is what keeps this linear in practice
             when other_sentence and province_compatible and both_dated
                 and ((same_precision and same_date) or (not same_precision and periods_nest))
+                and not parties_differ and not places_differ
                 and (
-                    same_location
+                    -- most meetings are in Erbil or Baghdad: the place identifies one only on its day
+                    (same_location and both_day)
                     or len(list_intersect(participants_a, participants_b)) > 0
                     -- organisations: Jaccard >= 0.5, because the two ministries appear in most events
                     or (len(list_distinct(list_concat(organisations_a, organisations_b))) > 0
