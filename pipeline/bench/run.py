@@ -398,6 +398,9 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
         if extracted is not None and extracted > 2 * added:
             # EXTRACTOR_VERSION changed between the two runs: everything was re-read.
             note_i = (note_i + " " if note_i else "") + f"re-extracted {extracted} articles (rules changed)"
+        elif not extracted:
+            # e.g. another process wrote the same new files first: the run measured nothing new
+            note_i = (note_i + " " if note_i else "") + "INVALID: the run extracted no new article"
         rows += [Row(size, "incremental run (+1%) wall time", incr.seconds, "s", "time", note=note_i),
                  Row(size, "incremental / full", incr.seconds / full.seconds if ok else None, "ratio",
                      "level", note=note_i),
