@@ -114,8 +114,8 @@ class WarehousePriorArticles:
         # pid numbers paragraphs so the sampled 5-grams (about ten per paragraph) carry an
         # integer, not the article id.
         con.execute("CREATE OR REPLACE TEMP TABLE ingest_fp_paragraphs "
-                    "(pid BIGINT, article_id VARCHAR, published_at DATE, h VARCHAR)")
-        con.execute("CREATE OR REPLACE TEMP TABLE ingest_fp_samples (s UINTEGER, pid BIGINT)")
+                    "(pid UINTEGER, article_id VARCHAR, published_at DATE, h VARCHAR)")
+        con.execute("CREATE OR REPLACE TEMP TABLE ingest_fp_samples (s UINTEGER, pid UINTEGER)")
         self._index("SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
                     "JOIN news.articles a USING (article_id)")
 
