@@ -31,11 +31,10 @@ import os
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
 
 import polars as pl
 
@@ -49,7 +48,6 @@ from pipeline.clean import (
 
 __all__ = [
     "IngestBatch",
-    "PriorArticles",
     "ingest_directory",
     "ingest_batches",
     "decode_bytes",
@@ -117,22 +115,6 @@ class IngestBatch:
     def counts(self) -> dict[str, int]:
         """Log rows per status, for asset metadata."""
         return dict(self.log.group_by("status").len().iter_rows())
-
-
-class PriorArticles(Protocol):
-    """Articles already written (by earlier runs, and by earlier batches of this run once the
-    caller has written them), asked about one batch's keys at a time, so that what a run
-    carries from batch to batch lives in the store and not in this process."""
-
-    def loaded_earlier_in_run(self, article_ids: Collection[str]) -> dict[str, str]:
-        """{article_id: source_file} of those ids an earlier batch of this run loaded."""
-        ...
-
-    def paragraphs_sharing(self, prints: Fingerprints) -> pl.DataFrame:
-        """Stored fingerprints (``article_id``, ``published_at``, ``paragraph_hash``) of every
-        stored paragraph whose exact hash or one of whose sampled 5-grams occurs in ``prints``.
-        The sampled 5-grams listed may be only those that occur in ``prints``: no others can match."""
-        ...
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,13 +499,10 @@ class _Collector:
         self.by_id: dict[str, dict] = {}
         self.spans: dict[str, list[tuple[int, int, int]]] = {}  # sentence spans of each article's body
         self.earlier: dict[str, str] = {}  # article_id -> source_file, of earlier batches of this run
-        self.prior: PriorArticles | None = None  # when set, `earlier` holds only what it was asked
 
     def next_batch(self) -> None:
-        """Hand over the rows collected so far; only the ids of their articles are kept (in
-        `prior` instead, when there is one)."""
-        if self.prior is None:
-            self.earlier.update((aid, row["source_file"]) for aid, row in self.by_id.items())
+        """Hand over the rows collected so far; only the ids of their articles are kept."""
+        self.earlier.update((aid, row["source_file"]) for aid, row in self.by_id.items())
         self.by_id = {}
         self.spans = {}
         self.articles = []
@@ -1190,7 +1169,6 @@ def ingest_batches(
     known_files: pl.DataFrame | None = None,
     batch_files: int | None = 5000,
     workers: int | None = 1,
-    prior: PriorArticles | None = None,
 ) -> Iterator[IngestBatch]:
     """`ingest_directory` in batches of about ``batch_files`` input files, so a landing directory
     of any size is read in bounded memory (None: one batch). Always yields at least one batch.
@@ -1205,10 +1183,6 @@ def ingest_batches(
     this process; None: one per CPU, at most 4). They are used for batches of at least
     MIN_FILES_FOR_WORKERS files to parse; the output is the same either way. Spawned workers
     cost about a second to start and only pay off on otherwise idle cores.
-
-    ``prior``: instead of ``known_paragraphs`` and of remembering earlier batches here, ask this
-    store. The caller must then write each batch into the store before asking for the next one
-    (the checks of the next batch run when the generator resumes).
     """
     root = Path(landing_dir)
     now = now or datetime.now(UTC)
@@ -1217,7 +1191,6 @@ def ingest_batches(
     known = known_article_ids if isinstance(known_article_ids, (set, frozenset, dict)) else set(known_article_ids)
     c = _Collector(run_id, now, known, _known_files_lookup(known_files))
     c.known_stats = _known_stats_lookup(known_files)
-    c.prior = prior
 
     entries = list(_walk(root)) if root.is_dir() else []
     if not root.is_dir():
@@ -1259,11 +1232,8 @@ def ingest_batches(
                     for rel in names:
                         if rel not in seen_paths:
                             c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
-            if prior is not None:
-                batch = _finish(c, prior.paragraphs_sharing)
-            else:
-                batch = _finish(c, pl.concat(stored, rechunk=False) if len(stored) > 1 else (stored or [None])[0])
-            if not last and prior is None:
+            batch = _finish(c, pl.concat(stored, rechunk=False) if len(stored) > 1 else (stored or [None])[0])
+            if not last:
                 stored.append(
                     _stored_format(
                         batch.paragraphs.join(batch.articles.select("article_id", "published_at"), on="article_id")
@@ -1414,17 +1384,8 @@ def _ingest_entries(
     def flush() -> None:
         nonlocal pending
         results = workers.map(jobs)
-        if c.prior is None:
-            for events in slots:
-                _replay(c, next(results) if events is None else events)
-        else:
-            # The copies of earlier batches are looked up once for all the articles of this
-            # flush; the parsed rows are held anyway, as the batch's articles.
-            done = [next(results) if events is None else events for events in slots]
-            ids = {args[2]["article_id"] for events in done for kind, args in events if kind == "commit"}
-            c.earlier = c.prior.loaded_earlier_in_run(ids) if ids else {}
-            for events in done:
-                _replay(c, events)
+        for events in slots:
+            _replay(c, next(results) if events is None else events)
         slots.clear()
         jobs.clear()
         pending = 0
@@ -1447,13 +1408,11 @@ def _ingest_entries(
     flush()
 
 
-def _finish(c: _Collector, known_paragraphs: pl.DataFrame | None | Callable[[Fingerprints], pl.DataFrame]) -> IngestBatch:
+def _finish(c: _Collector, known_paragraphs: pl.DataFrame | None) -> IngestBatch:
     articles = pl.DataFrame(c.articles, schema=ARTICLE_SCHEMA)
     articles = articles.with_columns(detect_languages(articles["body"]))
     prints = fingerprints(articles)
     if articles.height:
-        if callable(known_paragraphs):
-            known_paragraphs = known_paragraphs(prints)
         articles = articles.with_columns(find_near_duplicates(articles, known_paragraphs, prints=prints))
     log = pl.DataFrame(c.log, schema=LOG_SCHEMA)
     return IngestBatch(

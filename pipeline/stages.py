@@ -98,87 +98,6 @@ def _validated_insert(con, table: str, frame: pl.DataFrame, run_id: str,
     return outcome
 
 
-class WarehousePriorArticles:
-    """`pipeline.ingest.PriorArticles` over the warehouse connection of an ingestion run.
-
-    The articles and paragraph fingerprints of earlier runs, and those of each batch of this
-    run as it is written, are indexed in temporary tables of the connection: what the run
-    carries from batch to batch lives in DuckDB (under its memory limit, spilling to disk),
-    and each batch's checks join only that batch's keys against it. The tables go with the
-    connection; a batch whose transaction rolls back leaves them as they were.
-    """
-
-    def __init__(self, con):
-        self.con = con
-        con.execute("CREATE OR REPLACE TEMP TABLE ingest_run_articles (article_id VARCHAR, source_file VARCHAR)")
-        # pid numbers paragraphs so the sampled 5-grams (about ten per paragraph) carry an
-        # integer, not the article id.
-        con.execute("CREATE OR REPLACE TEMP TABLE ingest_fp_paragraphs "
-                    "(pid UINTEGER, article_id VARCHAR, published_at DATE, h VARCHAR)")
-        con.execute("CREATE OR REPLACE TEMP TABLE ingest_fp_samples (s UINTEGER, pid UINTEGER)")
-        self._index("SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
-                    "JOIN news.articles a USING (article_id)")
-
-    def _index(self, source_sql: str) -> None:
-        """Add fingerprints (article_id, published_at, paragraph_hash in the stored format)."""
-        con = self.con
-        con.execute("CREATE OR REPLACE TEMP TABLE ingest_fp_incoming AS SELECT "
-                    "(SELECT coalesce(max(pid), 0) FROM ingest_fp_paragraphs) + row_number() OVER () AS pid, "
-                    f"article_id, published_at, coalesce(paragraph_hash, '') AS paragraph_hash FROM ({source_sql})")
-        con.execute("INSERT INTO ingest_fp_paragraphs SELECT pid, article_id, published_at, "
-                    "split_part(paragraph_hash, ' ', 1) FROM ingest_fp_incoming")
-        # The 5-gram hashes are below 2**32 by construction; anything else could never match.
-        con.execute("INSERT INTO ingest_fp_samples SELECT s, pid FROM (SELECT pid, "
-                    "TRY_CAST(unnest(string_split(paragraph_hash, ' ')[2:]) AS UINTEGER) AS s "
-                    "FROM ingest_fp_incoming) WHERE s IS NOT NULL")
-        con.execute("DROP TABLE ingest_fp_incoming")
-
-    def add_batch(self, batch) -> None:
-        """Remember a batch's articles (all of them, as read: what later batches compare with)."""
-        if batch.articles.is_empty():
-            return
-        con = self.con
-        con.register("sitrep_batch_articles", batch.articles.select("article_id", "source_file").to_arrow())
-        con.register("sitrep_batch_paragraphs", batch.paragraphs.join(
-            batch.articles.select("article_id", "published_at"), on="article_id").to_arrow())
-        try:
-            con.execute("INSERT INTO ingest_run_articles SELECT article_id, source_file FROM sitrep_batch_articles")
-            self._index("SELECT article_id, published_at, paragraph_hash FROM sitrep_batch_paragraphs")
-        finally:
-            con.unregister("sitrep_batch_articles")
-            con.unregister("sitrep_batch_paragraphs")
-
-    def loaded_earlier_in_run(self, article_ids) -> dict[str, str]:
-        self.con.register("sitrep_batch_ids", pl.DataFrame({"article_id": list(article_ids)}, schema={"article_id": pl.Utf8}).to_arrow())
-        try:
-            rows = self.con.execute(
-                "SELECT article_id, any_value(source_file) FROM ingest_run_articles "
-                "WHERE article_id IN (SELECT article_id FROM sitrep_batch_ids) GROUP BY article_id"
-            ).fetchall()
-        finally:
-            self.con.unregister("sitrep_batch_ids")
-        return dict(rows)
-
-    def paragraphs_sharing(self, prints) -> pl.DataFrame:
-        con = self.con
-        con.register("sitrep_batch_samples", prints.samples.select(pl.col("s").unique().cast(pl.UInt32)).to_arrow())
-        con.register("sitrep_batch_hashes", prints.paragraphs.select(pl.col("h").unique()).to_arrow())
-        try:
-            # Only the sampled 5-grams the batch has are listed: no others can match.
-            return wh.read_frame(
-                con,
-                "WITH hit_samples AS (SELECT pid, string_agg(s::VARCHAR, ' ') AS tail FROM ingest_fp_samples "
-                "  WHERE s IN (SELECT s FROM sitrep_batch_samples) GROUP BY pid), "
-                "hit AS (SELECT pid FROM hit_samples UNION "
-                "  SELECT pid FROM ingest_fp_paragraphs WHERE h IN (SELECT h FROM sitrep_batch_hashes)) "
-                "SELECT p.article_id, p.published_at, concat_ws(' ', p.h, t.tail) AS paragraph_hash "
-                "FROM hit JOIN ingest_fp_paragraphs p USING (pid) LEFT JOIN hit_samples t USING (pid)",
-            )
-        finally:
-            con.unregister("sitrep_batch_samples")
-            con.unregister("sitrep_batch_hashes")
-
-
 def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
                   batch_files: int = INGESTION_BATCH_FILES) -> StageSummary:
     """Read new files from the landing directory into news.articles/sentences/ingest_log.
@@ -193,7 +112,11 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
         with wh.transaction(con):
             wh.replace_all(con, "provinces", provinces_frame())
         known_ids = wh.read_frame(con, "SELECT article_id FROM news.articles")["article_id"].to_list()
-        prior = WarehousePriorArticles(con)
+        known_paragraphs = wh.read_frame(
+            con,
+            "SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
+            "JOIN news.articles a USING (article_id)",
+        )
         # The latest verdict per path: unchanged files are logged again without being parsed.
         known_files = wh.read_frame(
             con,
@@ -204,14 +127,13 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
             landing_dir,
             run_id=run_id,
             known_article_ids=known_ids,
+            known_paragraphs=known_paragraphs,
             known_files=known_files,
             now=datetime.now(UTC),
             batch_files=batch_files,
             workers=None,  # a large landing set is parsed on every core; small ones in-process
-            prior=prior,
         ):
             with wh.transaction(con):
-                prior.add_batch(batch)
                 batch_summary = StageSummary()
                 articles = _validated_insert(con, "articles", batch.articles, run_id, batch_summary)
                 # Sentences of an article that failed validation would be orphans: keep them out too.

@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from pipeline import schemas
-from pipeline import warehouse as wh
 from pipeline.clean import article_id_for
 from pipeline.ingest import (
     decode_bytes,
@@ -481,35 +480,3 @@ def test_batches_add_up_to_the_single_batch(generated, tmp_path):
     # Rows of finished batches are not kept: the Python-side peak of a batch is far below the
     # whole directory's.
     assert peak_batched < 0.5 * peak_one
-
-
-def test_warehouse_batches_decide_as_the_in_memory_batches(generated, tmp_path):
-    """run_ingestion keeps earlier batches in the warehouse, not in Python: the same copies,
-    near-duplicates and reasons as ingest_batches remembering them itself."""
-    from pipeline.ingest import ingest_batches
-    from pipeline.stages import run_ingestion
-    from pipeline.warehouse import Warehouse
-
-    landing = tmp_path / "articles"
-    shutil.copytree(generated, landing)
-    first_file = sorted(landing.rglob("*.txt"))[0]
-    shutil.copyfile(first_file, landing / "zz_copy.txt")  # an exact copy, read in the last batch
-    batches = list(ingest_batches(landing, run_id="r", known_article_ids=[], now=NOW, batch_files=150, workers=1))
-    in_memory_articles = pl.concat([b.articles for b in batches])
-    in_memory_log = pl.concat([b.log for b in batches])
-
-    warehouse = Warehouse(tmp_path / "sitrep.duckdb")
-    run_ingestion(warehouse, landing, "r", batch_files=150)
-    with warehouse.writer() as con:
-        articles = wh.read_frame(con, "SELECT * FROM news.articles")
-        log = wh.read_frame(con, "SELECT * FROM news.ingest_log")
-
-    keys = ["article_id", "source_file", "published_at", "near_duplicate_of"]
-    assert articles.select(keys).sort("article_id").equals(in_memory_articles.select(keys).sort("article_id"))
-    columns = ["path", "status", "reason", "article_id"]
-    assert log.select(columns).sort("path").equals(in_memory_log.select(columns).sort("path"))
-    assert "first read from" in log.filter(pl.col("path") == "zz_copy.txt")["reason"][0]
-    # Some near-duplicates link to an article of an earlier batch: the case the store answers.
-    batch_of = {aid: i for i, b in enumerate(batches) for aid in b.articles["article_id"]}
-    links = articles.drop_nulls("near_duplicate_of").select("article_id", "near_duplicate_of").rows()
-    assert any(batch_of[other] < batch_of[aid] for aid, other in links)
