@@ -151,6 +151,11 @@ candidate_pairs as (
         coalesce(a.target_type <> 'unknown' and b.target_type <> 'unknown' and a.target_type <> b.target_type, false)
             or coalesce(len(a.target) > 0 and len(b.target) > 0 and not list_has_any(a.target, b.target), false)
             as targets_differ,
+        -- coalition warplanes and Iraqi F-16s, or Peshmerga and the CTS, are two operations;
+        -- a perpetrator taken from the article's context, not the sentence, decides nothing
+        coalesce(a.perpetrator <> 'unknown' and b.perpetrator <> 'unknown'
+                 and a.perpetrator_basis <> 'attributed' and b.perpetrator_basis <> 'attributed'
+                 and a.perpetrator <> b.perpetrator, false) as perpetrators_differ,
         a.date_precision = 'day' and b.date_precision = 'day' as both_day,
         a.date_precision = b.date_precision as same_precision,
         a.event_date = b.event_date as same_date,
@@ -181,7 +186,7 @@ matched_pairs as materialized (
                 and counts_compatible
                 then 'same_evidence_text'
             when same_province and same_family and counts_compatible and both_dated
-                and not places_differ and not targets_differ
+                and not places_differ and not targets_differ and not perpetrators_differ
                 and (across_articles or (other_sentence_same_article and same_type and location_not_distinct))
                 then case
                     -- across articles, one day in a busy province holds several attacks:
