@@ -32,13 +32,13 @@ import json
 import re
 import sys
 import time
+from bisect import bisect
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from bisect import bisect
 from random import Random
 from typing import Any
 

@@ -39,8 +39,8 @@ import polars as pl
 
 from pipeline.bench.corpus import (
     generate_corpus,
-    score_generated,
     score_clusters,
+    score_generated,
     score_weekly_attacks,
 )
 

@@ -18,8 +18,8 @@ from pipeline.bench.corpus import (
     generate_corpus,
     iter_articles,
     number_words,
-    score_generated,
     score_clusters,
+    score_generated,
 )
 
 N = 400
