@@ -7,7 +7,8 @@ with recursive reports as materialized (
         a.source_group_id,
         a.source,
         {{ period_start('r.event_date', 'r.date_precision') }} as period_start,
-        {{ period_end('r.event_date', 'r.date_precision') }} as period_end
+        {{ period_end('r.event_date', 'r.date_precision') }} as period_end,
+        {{ compass_points('r.location') }} as compass_points
     from {{ ref('stg_news__incident_reports') }} as r
     left join {{ ref('stg_news__articles') }} as a using (article_id)
 ),
@@ -142,9 +143,8 @@ candidate_pairs as (
                  and strpos(lower(b.location), lower(a.location)) = 0, false)
             -- "northern Kirkuk" and "southern Kirkuk" are different places, "northeastern" and
             -- "eastern" may be one
-            or coalesce(not list_has_any({{ compass_points('a.location') }}, {{ compass_points('b.location') }})
-                        and len({{ compass_points('a.location') }}) > 0
-                        and len({{ compass_points('b.location') }}) > 0, false) as places_differ,
+            or coalesce(len(a.compass_points) > 0 and len(b.compass_points) > 0
+                        and not list_has_any(a.compass_points, b.compass_points), false) as places_differ,
         -- an attack on a police checkpoint and one on shepherds are two attacks, and so are
         -- one on the Peshmerga and one on the PMF, whatever the counts and dates share (GTD's
         -- target types, then the named targets; `unknown` or none conflicts with nothing)
