@@ -31,7 +31,7 @@ import os
 import re
 import zlib
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -58,6 +58,7 @@ __all__ = [
     "paragraph_fingerprint",
     "fingerprints",
     "Fingerprints",
+    "StoredFingerprints",
     "ARTICLE_SCHEMA",
     "LOG_SCHEMA",
     "PARAGRAPH_SCHEMA",
@@ -957,48 +958,132 @@ def paragraph_fingerprint(paragraph: str) -> str:
     return frame["paragraph_hash"][0] if frame.height else ""
 
 
-def _parse_stored(frame: pl.LazyFrame, batch: Fingerprints) -> Fingerprints:
-    """Stored fingerprints back into join frames (plen unknown, and not needed for them),
-    numbered after the batch's articles.
+class StoredFingerprints:
+    """Fingerprints of articles already stored (earlier runs, and earlier batches of this run),
+    parsed once into integer join frames.
 
-    Only the stored paragraphs' exact hashes and sampled 5-grams that also occur in the batch
-    are kept: nothing else can match, and counting a 5-gram's articles (for the stock-phrase
-    cut-off) only ever asks about the batch's own 5-grams.
+    Each batch only joins against these. Re-parsing every stored fingerprint string for every
+    batch made ingestion quadratic in the corpus: at 20k articles it doubled the time and grew
+    memory with every batch. Stored articles are numbered in the order they are added
+    (``six``); the article-level facts are Python lists, the join frames are integers and the
+    16-hex exact hashes, about 0.2 GB per 100k articles.
     """
-    parts = (
-        frame.select("article_id", "paragraph_idx", parts=pl.col("paragraph_hash").fill_null("").str.split(" "))
-        .with_row_index("r")
-        .collect()
-    )
-    # The 5-grams are exploded with a row number only; article ids are joined back to the few kept.
-    samples, exact = pl.collect_all(
-        [
-            parts.lazy()
-            .select("r", s=pl.col("parts").list.slice(1))
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.dates: list[date | None] = []
+        self._number: dict[str, int] = {}
+        self._exact: list[pl.DataFrame] = []  # six UInt32, h Utf8
+        self._samples: list[pl.DataFrame] = []  # six UInt32, s UInt32
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_frames(cls, frames: Iterable[pl.DataFrame | None]) -> StoredFingerprints:
+        """From rows in the stored format (``article_id``, ``paragraph_hash``, optional
+        ``published_at``), read in as many chunks as the caller likes: parsing one chunk at a
+        time keeps the exploded 5-gram strings of a large warehouse out of memory."""
+        stored = cls()
+        for frame in frames:
+            if frame is not None and frame.height:
+                stored.add_stored(frame)
+        return stored
+
+    def _numbers(self, article_ids: pl.Series, dates: pl.Series | None) -> pl.DataFrame:
+        """``article_id`` -> ``six`` for the given ids, numbering the ones not seen before."""
+        if dates is None:
+            dates = pl.Series([None] * len(article_ids), dtype=pl.Date)
+        unique = pl.DataFrame({"article_id": article_ids, "published_at": dates}).unique(
+            "article_id", keep="first", maintain_order=True)
+        numbers = []
+        for article_id, published in unique.iter_rows():
+            six = self._number.get(article_id)
+            if six is None:
+                six = self._number[article_id] = len(self.ids)
+                self.ids.append(article_id)
+                self.dates.append(published)
+            numbers.append(six)
+        return unique.select("article_id", six=pl.Series(numbers, dtype=pl.UInt32))
+
+    def add_stored(self, frame: pl.DataFrame) -> None:
+        cols = frame.columns
+        rows = frame.select(
+            pl.col("article_id").cast(pl.Utf8),
+            pl.col("paragraph_hash").cast(pl.Utf8).fill_null("").str.split(" ").alias("parts"),
+        )
+        dates = frame["published_at"].cast(pl.Date) if "published_at" in cols else None
+        numbers = self._numbers(rows["article_id"], dates)
+        rows = rows.join(numbers, on="article_id", how="left", maintain_order="left").select("six", "parts")
+        self._exact.append(rows.select("six", h=pl.col("parts").list.first()))
+        self._samples.append(
+            rows.select("six", s=pl.col("parts").list.slice(1))
             .explode("s")
-            .with_columns(pl.col("s").str.to_integer(base=10, strict=False).cast(pl.UInt64, strict=False))
+            .select("six", s=pl.col("s").str.to_integer(base=10, strict=False).cast(pl.UInt32, strict=False))
             .drop_nulls("s")
-            .join(batch.samples.lazy().select(pl.col("s").unique()), on="s", how="semi"),
-            parts.lazy()
-            .select("r", h=pl.col("parts").list.first())
-            .join(batch.paragraphs.lazy().select(pl.col("h").unique()), on="h", how="semi"),
-        ]
-    )
-    rows = parts.lazy().select("r", "article_id", "paragraph_idx").join(
-        pl.concat([samples.lazy().select("r"), exact.lazy().select("r")]).unique(), on="r", how="semi"
-    )
-    numbered, ids = _numbered(rows, offset=len(batch.ids))
-    numbered = numbered.collect()
-    paragraphs = exact.join(numbered, on="r").select(
-        "aix", "paragraph_idx", plen=pl.lit(None, dtype=pl.Int64), h="h"
-    )
-    samples = samples.join(numbered, on="r").select("aix", "paragraph_idx", "s")
-    return Fingerprints(ids=ids, paragraphs=paragraphs, samples=samples)
+        )
+
+    def add_batch(self, prints: Fingerprints, published: pl.Series) -> None:
+        """A batch's own fingerprints (``published``: its articles' dates, in ``prints.ids`` order)."""
+        numbers = self._numbers(prints.ids, published).select(
+            "six", aix=pl.int_range(pl.len(), dtype=pl.UInt32)
+        )  # prints.ids are unique, in aix order
+        self._exact.append(prints.paragraphs.join(numbers, on="aix").select("six", "h"))
+        self._samples.append(
+            prints.samples.join(numbers, on="aix").select("six", s=pl.col("s").cast(pl.UInt32))
+        )
+
+    def published(self, article_id: str) -> date | None:
+        return self.dates[self._number[article_id]]
+
+    def matching(self, batch: Fingerprints, offset: int, exclude: Collection[str]) -> tuple[Fingerprints, pl.Series]:
+        """The stored fingerprints that can match the batch's, as join frames numbered from
+        ``offset``, and the batch's 5-grams that are stock phrases among the stored articles
+        alone. Articles in ``exclude`` are left out.
+
+        Only a stored paragraph with the same exact hash, or a sampled 5-gram the batch also
+        has, can match. A 5-gram in more than COMMON_SHINGLE_ARTICLES stored articles is a stock
+        phrase whatever the batch holds, so its stored rows are not returned, only its value:
+        in a corpus of agency copy those are most of the matching rows, and they grow with it.
+        """
+        stock_type = pl.Series("s", [], dtype=pl.UInt64)
+        if not self.ids:
+            empty = Fingerprints(ids=pl.Series("article_id", [], dtype=pl.Utf8),
+                                 paragraphs=batch.paragraphs.head(0), samples=batch.samples.head(0))
+            return empty, stock_type
+        skip = pl.Series([self._number[a] for a in exclude if a in self._number], dtype=pl.UInt32)
+        matched = (
+            pl.concat(self._samples, rechunk=False).lazy()
+            .join(batch.samples.lazy().select(pl.col("s").cast(pl.UInt32).unique()), on="s", how="semi")
+            .filter(~pl.col("six").is_in(skip))
+        )
+        stock = matched.group_by("s").agg(df=pl.col("six").n_unique()).filter(
+            pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s")
+        exact, samples, stock = pl.collect_all(
+            [
+                pl.concat(self._exact, rechunk=False).lazy()
+                .join(batch.paragraphs.lazy().select(pl.col("h").unique()), on="h", how="semi")
+                .filter(~pl.col("six").is_in(skip)),
+                matched.join(stock, on="s", how="anti"),
+                stock,
+            ]
+        )
+        sixes = pl.concat([exact["six"], samples["six"]]).unique(maintain_order=True)
+        table = pl.DataFrame({"six": sixes, "aix": pl.int_range(offset, offset + len(sixes), dtype=pl.UInt32, eager=True)})
+        found = Fingerprints(
+            ids=pl.Series("article_id", [self.ids[s] for s in sixes.to_list()], dtype=pl.Utf8),
+            paragraphs=exact.join(table, on="six").select(
+                "aix", paragraph_idx=pl.lit(None, dtype=pl.Int64), plen=pl.lit(None, dtype=pl.Int64), h="h"
+            ),
+            samples=samples.join(table, on="six").select("aix", paragraph_idx=pl.lit(None, dtype=pl.Int64),
+                                                         s=pl.col("s").cast(pl.UInt64)),
+        )
+        return found, stock["s"].cast(pl.UInt64)
 
 
 def find_near_duplicates(
     articles: pl.DataFrame,
-    known_paragraphs: pl.DataFrame | None = None,
+    known_paragraphs: pl.DataFrame | StoredFingerprints | None = None,
     *,
     prints: Fingerprints | None = None,
 ) -> pl.Series:
@@ -1012,8 +1097,8 @@ def find_near_duplicates(
     trim the original), then article_id.
 
     ``known_paragraphs`` are the stored fingerprints of earlier runs (``article_id``,
-    ``paragraph_hash`` in the format of `paragraph_fingerprint`; optional ``paragraph_idx`` and
-    ``published_at``). A stored article is preferred to one of this batch. A stored article dated
+    ``paragraph_hash`` in the format of `paragraph_fingerprint`, optional ``published_at``), as a
+    frame or already parsed into `StoredFingerprints`. A stored article is preferred to one of this batch. A stored article dated
     after the new one still gets the link (the stored row is not rewritten), so the pair is kept.
     """
     n = articles.height
@@ -1026,36 +1111,24 @@ def find_near_duplicates(
     p_exact, p_samples = b_exact, b_samples
     all_ids = prints.ids.to_list()
     known_dates: dict[str, date | None] = {}
-    if known_paragraphs is not None and known_paragraphs.height:
-        cols = known_paragraphs.columns
-        # A stored paragraph's number is never used (only which article it belongs to), so a
-        # frame without paragraph_idx is not numbered: a window over a million rows saved.
-        known = known_paragraphs.lazy().select(
-            pl.col("article_id").cast(pl.Utf8),
-            (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
-             else pl.lit(None, dtype=pl.Int64)).alias("paragraph_idx"),
-            pl.col("paragraph_hash").cast(pl.Utf8),
-        ).filter(~pl.col("article_id").is_in(ids))
-        stored = _parse_stored(known, prints)
-        all_ids += stored.ids.to_list()
-        p_exact = pl.concat([b_exact, stored.paragraphs])
-        p_samples = pl.concat([b_samples, stored.samples])
-        if "published_at" in cols and len(stored.ids):
-            known_dates = dict(
-                known_paragraphs.lazy()
-                .select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date))
-                .join(pl.LazyFrame({"article_id": stored.ids}), on="article_id", how="semi")
-                .unique("article_id", keep="first")
-                .collect()
-                .iter_rows()
-            )
+    stored_stock = pl.Series("s", [], dtype=pl.UInt64)
+    if known_paragraphs is not None:
+        index = (known_paragraphs if isinstance(known_paragraphs, StoredFingerprints)
+                 else StoredFingerprints.from_frames([known_paragraphs]))
+        stored, stored_stock = index.matching(prints, offset=len(all_ids), exclude=ids)
+        if len(stored.ids):
+            all_ids += stored.ids.to_list()
+            p_exact = pl.concat([b_exact, stored.paragraphs])
+            p_samples = pl.concat([b_samples, stored.samples])
+            known_dates = {other: index.published(other) for other in stored.ids.to_list()}
 
     # One lazy plan, collected once: the joins are small and polars' per-call overhead is not.
     b_samples_l, p_samples_l, b_exact_l = b_samples.lazy(), p_samples.lazy(), b_exact.lazy()
     pool_samples = p_samples_l.select(pl.col("aix").alias("other"), "s").unique()
-    common = (
-        pool_samples.group_by("s").agg(df=pl.len()).filter(pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s")
-    )
+    common = pl.concat([
+        pool_samples.group_by("s").agg(df=pl.len()).filter(pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s"),
+        stored_stock.to_frame().lazy(),
+    ])
     sample_size = b_samples_l.group_by("aix", "paragraph_idx").agg(n_s=pl.len())
     by_samples = (
         b_samples_l.join(common, on="s", how="anti")
@@ -1163,7 +1236,7 @@ def ingest_batches(
     *,
     run_id: str,
     known_article_ids: Collection[str],
-    known_paragraphs: pl.DataFrame | None = None,
+    known_paragraphs: pl.DataFrame | Iterable[pl.DataFrame] | None = None,
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     known_files: pl.DataFrame | None = None,
@@ -1178,6 +1251,9 @@ def ingest_batches(
     ``duplicate`` of it, and near-duplicates link to it as to a stored article (so with files not
     in date order a link can point from an earlier-dated copy to a later-dated article, as it does
     across runs). An exact copy found in a later batch no longer adds its metadata to the first.
+
+    ``known_paragraphs``: the stored fingerprints, as in `ingest_directory`, as one frame or as
+    chunks of one (read a chunk at a time, so a large warehouse's are never all held as text).
 
     ``workers``: processes that decode, clean and split text and HTML files (default 1: all in
     this process; None: one per CPU, at most 4). They are used for batches of at least
@@ -1217,8 +1293,9 @@ def ingest_batches(
             metadata.update(parsed)
             manifest_rows[entry.rel] = list(parsed)
 
-    # Fingerprints of earlier batches, in the stored format, for near-duplicates across batches.
-    stored = [_stored_format(known_paragraphs)] if known_paragraphs is not None and known_paragraphs.height else []
+    # Stored fingerprints, and those of earlier batches, for near-duplicates across batches.
+    chunks = [known_paragraphs] if isinstance(known_paragraphs, pl.DataFrame) else (known_paragraphs or [])
+    stored = StoredFingerprints.from_frames(chunks)
     step = batch_files if batch_files and batch_files > 0 else max(len(entries), 1)
     seen_paths = {entry.rel for entry in entries}
     pool = _Workers(_default_workers() if workers is None else workers)
@@ -1232,13 +1309,9 @@ def ingest_batches(
                     for rel in names:
                         if rel not in seen_paths:
                             c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
-            batch = _finish(c, pl.concat(stored, rechunk=False) if len(stored) > 1 else (stored or [None])[0])
+            batch, prints = _finish(c, stored)
             if not last:
-                stored.append(
-                    _stored_format(
-                        batch.paragraphs.join(batch.articles.select("article_id", "published_at"), on="article_id")
-                    )
-                )
+                stored.add_batch(prints, batch.articles["published_at"])
             c.next_batch()
             yield batch
     finally:
@@ -1251,18 +1324,6 @@ def _default_workers() -> int:
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
     return max(1, min(cpus, 4))
-
-
-def _stored_format(paragraphs: pl.DataFrame) -> pl.DataFrame:
-    """Stored fingerprints with all four columns, so those of several batches concatenate."""
-    cols = paragraphs.columns
-    return paragraphs.select(
-        pl.col("article_id").cast(pl.Utf8),
-        (pl.col("paragraph_idx").cast(pl.Int64) if "paragraph_idx" in cols
-         else pl.lit(None, dtype=pl.Int64)).alias("paragraph_idx"),  # not needed: see find_near_duplicates
-        pl.col("paragraph_hash").cast(pl.Utf8),
-        (pl.col("published_at").cast(pl.Date) if "published_at" in cols else pl.lit(None, dtype=pl.Date)).alias("published_at"),
-    )
 
 
 def _prepare_entry(
@@ -1408,16 +1469,17 @@ def _ingest_entries(
     flush()
 
 
-def _finish(c: _Collector, known_paragraphs: pl.DataFrame | None) -> IngestBatch:
+def _finish(c: _Collector, stored: StoredFingerprints) -> tuple[IngestBatch, Fingerprints]:
     articles = pl.DataFrame(c.articles, schema=ARTICLE_SCHEMA)
     articles = articles.with_columns(detect_languages(articles["body"]))
     prints = fingerprints(articles)
     if articles.height:
-        articles = articles.with_columns(find_near_duplicates(articles, known_paragraphs, prints=prints))
+        articles = articles.with_columns(find_near_duplicates(articles, stored, prints=prints))
     log = pl.DataFrame(c.log, schema=LOG_SCHEMA)
-    return IngestBatch(
+    batch = IngestBatch(
         articles=articles,
         sentences=sentences_frame(articles, spans=c.spans),
         paragraphs=paragraphs_frame(articles, prints),
         log=log,
     )
+    return batch, prints
