@@ -480,3 +480,32 @@ def test_batches_add_up_to_the_single_batch(generated, tmp_path):
     # Rows of finished batches are not kept: the Python-side peak of a batch is far below the
     # whole directory's.
     assert peak_batched < 0.5 * peak_one
+
+
+def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated):
+    """The stored index gives the same links however it was built: from the warehouse's
+    fingerprint strings in one frame, in small chunks (as pipeline.stages reads them), or from
+    the batches of this run; and stock 5-grams of the stored articles alone are exercised."""
+    from pipeline.ingest import StoredFingerprints, fingerprints
+
+    whole = ingest_directory(generated, run_id="r", known_article_ids=[], now=NOW, workers=1)
+    articles = whole.articles.sort("article_id")
+    stored_articles, new_articles = articles.head(700), articles.tail(articles.height - 700)
+    stored_rows = (
+        paragraphs_frame(stored_articles)
+        .join(stored_articles.select("article_id", "published_at"), on="article_id")
+        .select("article_id", "published_at", "paragraph_hash")
+    )
+    by_frame = StoredFingerprints.from_frames([stored_rows])
+    by_chunks = StoredFingerprints.from_frames(stored_rows.iter_slices(97))
+    by_batches = StoredFingerprints()
+    for first in range(0, 700, 250):
+        part = stored_articles.slice(first, 250)
+        by_batches.add_batch(fingerprints(part), part["published_at"])
+
+    links = [find_near_duplicates(new_articles, index).to_list() for index in (by_frame, by_chunks, by_batches)]
+    assert links[0] == links[1] == links[2]
+    assert find_near_duplicates(new_articles, stored_rows).to_list() == links[0]
+    assert set(links[0]) & set(stored_articles["article_id"])  # some links go to stored articles
+    _, stock = by_frame.matching(fingerprints(new_articles), offset=0, exclude=[])
+    assert stock.len() > 0
