@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -28,7 +29,22 @@ def extract_workers(override: int | None = None) -> int:
     return max(1, value or (os.cpu_count() or 1))
 
 
-def duckdb_memory_limit() -> str:
+def duckdb_memory_limit(cap: str | None = None) -> str:
     """DuckDB's memory limit for the pipeline's own connections and dbt's (which reads the same
-    variable in dbt_project/profiles.yml): SITREP_DUCKDB_MEMORY_LIMIT, else 1GB."""
-    return os.environ.get("SITREP_DUCKDB_MEMORY_LIMIT") or "1GB"
+    variable in dbt_project/profiles.yml): SITREP_DUCKDB_MEMORY_LIMIT, else 1GB; at most ``cap``
+    (a step that needs less) when that is lower."""
+    limit = os.environ.get("SITREP_DUCKDB_MEMORY_LIMIT") or "1GB"
+    return cap if cap is not None and _bytes(cap) < _bytes(limit) else limit
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(i?)B\s*$", re.IGNORECASE)
+
+
+def _bytes(size: str) -> float:
+    """A DuckDB size setting ("1GB", "512MiB") in bytes; an unreadable one counts as unbounded,
+    so it is passed on to DuckDB as given (DuckDB says what is wrong with it)."""
+    m = _SIZE.match(size)
+    if not m:
+        return float("inf")
+    base = 1024 if m.group(3) else 1000
+    return float(m.group(1)) * base ** " KMGT".index(m.group(2).upper() or " ")

@@ -159,14 +159,16 @@ class Warehouse:
             self._restore_work_from_published()
 
     @contextmanager
-    def writer(self, timeout_s: float | None = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to the work file, holding the writer lock throughout."""
+    def writer(self, timeout_s: float | None = 600.0,
+               memory_cap: str | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to the work file, holding the writer lock throughout;
+        ``memory_cap`` lowers DuckDB's memory limit for a writer that needs little."""
         with self.lock(timeout_s):
             self._ensure_work()
             con = duckdb.connect(str(self.work_path))
             try:
                 # bound memory like dbt's connections (DuckDB spills to disk past it)
-                con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit()])
+                con.execute("SET memory_limit = ?", [settings.duckdb_memory_limit(memory_cap)])
                 ensure_schema(con)
                 yield con
             finally:

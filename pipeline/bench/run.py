@@ -171,19 +171,25 @@ class RunResult:
     peak_pss_mb: float
     returncode: int
     log: Path
+    peak_steps: tuple[str, ...] = ()  # the Dagster steps running when the PSS peaked
 
 
-def _peak_memory_sampler(pid: int, stop: threading.Event, out: list[tuple[float, float]]) -> None:
-    """Peak memory of a process tree, as (sum of RSS, sum of PSS) in MB. Dagster's steps are
+@dataclass
+class _Peak:
+    rss_mb: float = 0.0
+    pss_mb: float = 0.0
+    pss_at: datetime | None = None  # wall clock (UTC) of the PSS peak, to find its step in the log
+
+
+def _peak_memory_sampler(pid: int, stop: threading.Event, peak: _Peak) -> None:
+    """Peak memory of a process tree, as sums of RSS and of PSS, in MiB. Dagster's steps are
     forked from a preloaded server, so their RSS counts the shared code pages once per process;
     PSS divides shared pages among their sharers, so its sum is what the tree really holds."""
     import psutil
 
-    peak_rss = peak_pss = 0
     try:
         root = psutil.Process(pid)
     except psutil.NoSuchProcess:
-        out.append((0.0, 0.0))
         return
     while not stop.is_set():
         rss = pss = 0
@@ -198,9 +204,37 @@ def _peak_memory_sampler(pid: int, stop: threading.Event, out: list[tuple[float,
                 pss += getattr(info, "pss", info.rss)
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 pass
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        peak.rss_mb = max(peak.rss_mb, rss / 2**20)
+        if pss / 2**20 > peak.pss_mb:
+            peak.pss_mb, peak.pss_at = pss / 2**20, datetime.now(UTC)
         stop.wait(0.1)
-    out.append((peak_rss / 2**20, peak_pss / 2**20))
+
+
+_STEP_EVENT = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) \+0000 - dagster - \w+ - \S+ - \S+ - \d+ - (\S+) - "
+    r"(STEP_START|STEP_SUCCESS|STEP_FAILURE)\b"
+)
+
+
+def steps_running_at(log: Path, moment: datetime | None) -> tuple[str, ...]:
+    """The steps of a ``dagster asset materialize`` log that were running at ``moment`` (the
+    log's times are whole seconds, so a step that ended in that second counts)."""
+    if moment is None or not log.exists():
+        return ()
+    started: dict[str, datetime] = {}
+    running = []
+    second = moment.replace(microsecond=0, tzinfo=None)
+    for line in log.read_text(errors="replace").splitlines():
+        m = _STEP_EVENT.match(line)
+        if not m:
+            continue
+        at, step, kind = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"), m.group(2), m.group(3)
+        if kind == "STEP_START":
+            started[step] = at
+        elif step in started and started.pop(step) <= second <= at:
+            running.append(step)
+    running += [step for step, at in started.items() if at <= second]  # never ended (a killed run)
+    return tuple(running)
 
 
 def dagster_home(workdir: Path) -> Path:
@@ -225,15 +259,18 @@ def materialize(articles_dir: Path, duckdb_path: Path, home: Path, log: Path) ->
         proc = subprocess.Popen([str(dagster), "asset", "materialize", "-m", "assets.definitions",
                                  "--select", "*"], cwd=REPO_ROOT, env=env, stdout=handle,
                                 stderr=subprocess.STDOUT)
-        stop, peak = threading.Event(), []
+        stop, peak = threading.Event(), _Peak()
         sampler = threading.Thread(target=_peak_memory_sampler, args=(proc.pid, stop, peak), daemon=True)
         sampler.start()
         returncode = proc.wait()
         seconds = time.perf_counter() - t0
         stop.set()
         sampler.join()
-    rss, pss = peak[0] if peak else (0.0, 0.0)
-    return RunResult(seconds, rss, pss, returncode, log)
+    return RunResult(seconds, peak.rss_mb, peak.pss_mb, returncode, log, steps_running_at(log, peak.pss_at))
+
+
+def _during(steps: tuple[str, ...]) -> str:
+    return f"during {', '.join(steps)}" if steps else ""
 
 
 def _articles_extracted(log: Path) -> int | None:
@@ -370,8 +407,9 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
         log(f"[{size}] full run: {full.seconds:.1f} s, rc={full.returncode}")
         note = "" if ok else f"FAILED rc={full.returncode}, see {full.log}"
         rows += [Row(size, "full run wall time", full.seconds, "s", "time", note=note),
-                 Row(size, "full run peak memory (PSS)", full.peak_pss_mb, "MB", "level", note=note),
-                 Row(size, "full run peak RSS (sum)", full.peak_rss_mb, "MB", "level",
+                 Row(size, "full run peak memory (PSS)", full.peak_pss_mb, "MiB", "level",
+                     note=note or _during(full.peak_steps)),
+                 Row(size, "full run peak RSS (sum)", full.peak_rss_mb, "MiB", "level",
                      note="counts pages shared by forked steps once per process")]
         if ok:
             frames = warehouse_frames(duckdb_path)
@@ -404,8 +442,9 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
         rows += [Row(size, "incremental run (+1%) wall time", incr.seconds, "s", "time", note=note_i),
                  Row(size, "incremental / full", incr.seconds / full.seconds if ok else None, "ratio",
                      "level", note=note_i),
-                 Row(size, "incremental run peak memory (PSS)", incr.peak_pss_mb, "MB", "level", note=note_i),
-                 Row(size, "incremental run peak RSS (sum)", incr.peak_rss_mb, "MB", "level", note=note_i)]
+                 Row(size, "incremental run peak memory (PSS)", incr.peak_pss_mb, "MiB", "level",
+                     note=note_i or _during(incr.peak_steps)),
+                 Row(size, "incremental run peak RSS (sum)", incr.peak_rss_mb, "MiB", "level", note=note_i)]
 
 
 def _quality_rows(size: int, where: str, q: dict) -> list[Row]:

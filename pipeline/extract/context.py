@@ -14,6 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+
 import polars as pl
 
 # One code point for one code point: offsets in the normalised text are offsets in the body.

@@ -332,3 +332,29 @@ def test_weekly_attack_score_is_zero_for_the_truth_table_and_counts_what_is_off(
     total = sum(a for a, _, _ in table.values())
     assert scored["attacks_error"] == round(2 / total, 4) and scored["killed_error"] == 0
     assert scored["cells_exact"] < 1.0
+
+
+def test_the_step_that_held_the_memory_peak_is_read_from_the_dagster_log(tmp_path):
+    from datetime import UTC, datetime
+
+    from pipeline.bench.run import steps_running_at
+
+    prefix = "2026-12-07 17:{} +0000 - dagster - DEBUG - __ASSET_JOB - 4f43e4ad-0925 - 27316 - {} - {} - x"
+    log = tmp_path / "full.log"
+    log.write_text("\n".join([
+        prefix.format("50:02", "ingested_articles", "STEP_START"),
+        prefix.format("50:05", "ingested_articles", "STEP_WORKER_STARTED"),
+        prefix.format("52:06", "ingested_articles", "STEP_SUCCESS"),
+        prefix.format("52:07", "extracted_events.extract_and_validate_shard[s000_2019_01]", "STEP_START"),
+        prefix.format("52:08", "extracted_events.extract_and_validate_shard[s001_2019_02]", "STEP_START"),
+        prefix.format("52:19", "extracted_events.extract_and_validate_shard[s000_2019_01]", "STEP_SUCCESS"),
+    ]))
+    at = lambda m, s: datetime(2026, 12, 7, 17, m, s, 400_000, tzinfo=UTC)  # noqa: E731
+    assert steps_running_at(log, at(51, 0)) == ("ingested_articles",)
+    assert steps_running_at(log, at(52, 6)) == ("ingested_articles",)  # ended within that second
+    assert steps_running_at(log, at(52, 10)) == (
+        "extracted_events.extract_and_validate_shard[s000_2019_01]",
+        "extracted_events.extract_and_validate_shard[s001_2019_02]",
+    )
+    assert steps_running_at(log, at(53, 0)) == ("extracted_events.extract_and_validate_shard[s001_2019_02]",)
+    assert steps_running_at(log, None) == ()

@@ -74,3 +74,16 @@ def test_a_shard_that_was_not_extracted_is_not_loaded(sample_articles: Path, tmp
     with pytest.raises(FileNotFoundError, match="has no extraction output"):
         load_extraction(warehouse, shards, "r1")
     assert plan_extraction(warehouse, "r2", workers=1, min_articles=1), "nothing was marked extracted"
+
+
+def test_a_writer_that_needs_little_memory_gets_a_lower_duckdb_limit(tmp_path, monkeypatch):
+    """Ingestion asks for a capped writer; the configured limit still wins when it is lower."""
+    def limit(**kwargs) -> str:
+        with Warehouse(tmp_path / "w.duckdb").writer(**kwargs) as con:
+            return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+    monkeypatch.delenv("SITREP_DUCKDB_MEMORY_LIMIT", raising=False)
+    default, capped = limit(), limit(memory_cap="256MB")
+    assert default.startswith("953.6") and capped.startswith("244.1")  # DuckDB reports MiB
+    monkeypatch.setenv("SITREP_DUCKDB_MEMORY_LIMIT", "100MB")
+    assert limit(memory_cap="256MB").startswith("95.3")

@@ -13,7 +13,6 @@ from pipeline.settings import SAMPLE_ARTICLES_DIR
 from tests.labelled import labelled_rows
 
 
-
 def kwk(text: str) -> tuple[int | None, int | None, int | None]:
     c = casualty_counts(text)
     return c.killed, c.wounded, c.kidnapped

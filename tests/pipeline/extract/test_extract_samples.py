@@ -130,9 +130,7 @@ def test_mentions_cover_the_gold_people_organisations_and_provinces(extracted):
 
 
 def test_output_frames_have_the_schema_columns(extracted):
-    from pipeline.schemas import polars_schema
-
-    from pipeline.schemas import NEWS_TABLES
+    from pipeline.schemas import NEWS_TABLES, polars_schema
 
     ex, _, _ = extracted
     for table in ("mentions", "incident_reports", "cooperation_events", "claimed_tallies"):

@@ -16,9 +16,8 @@ import pytest
 
 from pipeline.clean import clean_article, sentences_frame
 from pipeline.extract import _alias_hits, _ascii, _type_mask, cooperation, dates, extract_texts, incidents
-from pipeline.extract.context import gaz_index
+from pipeline.extract.context import fold, gaz_index
 from pipeline.gazetteer import load_gazetteer
-from pipeline.extract.context import fold
 from pipeline.settings import SAMPLE_ARTICLES_DIR
 from tests.conftest import PROJECT_ROOT
 
