@@ -963,8 +963,8 @@ class StoredFingerprints:
     parsed once into integer join frames.
 
     Each batch only joins against these. Re-parsing every stored fingerprint string for every
-    batch made ingestion quadratic in the corpus: at 20k articles it doubled the time and grew
-    memory with every batch. Stored articles are numbered in the order they are added
+    batch made ingestion quadratic in the corpus: at 20k articles, in 1,000-file batches, it
+    took ingestion from 12.8 s to 20.1 s and grew its memory with every batch. Stored articles are numbered in the order they are added
     (``six``); the article-level facts are Python lists, the join frames are integers and the
     16-hex exact hashes, about 0.2 GB per 100k articles.
     """
@@ -975,9 +975,6 @@ class StoredFingerprints:
         self._number: dict[str, int] = {}
         self._exact: list[pl.DataFrame] = []  # six UInt32, h Utf8
         self._samples: list[pl.DataFrame] = []  # six UInt32, s UInt32
-
-    def __len__(self) -> int:
-        return len(self.ids)
 
     @classmethod
     def from_frames(cls, frames: Iterable[pl.DataFrame | None]) -> StoredFingerprints:
@@ -1046,11 +1043,11 @@ class StoredFingerprints:
         phrase whatever the batch holds, so its stored rows are not returned, only its value:
         in a corpus of agency copy those are most of the matching rows, and they grow with it.
         """
-        stock_type = pl.Series("s", [], dtype=pl.UInt64)
+        no_stock = pl.Series("s", [], dtype=pl.UInt64)
         if not self.ids:
             empty = Fingerprints(ids=pl.Series("article_id", [], dtype=pl.Utf8),
                                  paragraphs=batch.paragraphs.head(0), samples=batch.samples.head(0))
-            return empty, stock_type
+            return empty, no_stock
         skip = pl.Series([self._number[a] for a in exclude if a in self._number], dtype=pl.UInt32)
         matched = (
             pl.concat(self._samples, rechunk=False).lazy()
