@@ -964,9 +964,10 @@ class StoredFingerprints:
 
     Each batch only joins against these. Re-parsing every stored fingerprint string for every
     batch made ingestion quadratic in the corpus: at 20k articles, in 1,000-file batches, it
-    took ingestion from 12.8 s to 20.1 s and grew its memory with every batch. Stored articles are numbered in the order they are added
-    (``six``); the article-level facts are Python lists, the join frames are integers and the
-    16-hex exact hashes, about 0.2 GB per 100k articles.
+    took ingestion from 12.8 s to 20.1 s and grew its memory with every batch. Stored articles
+    are numbered in the order they are added (``six``); the article-level facts are Python
+    lists, the join frames are integers and the 16-hex exact hashes, about 0.2 GB per 100k
+    articles.
     """
 
     def __init__(self) -> None:
@@ -1066,7 +1067,8 @@ class StoredFingerprints:
             ]
         )
         sixes = pl.concat([exact["six"], samples["six"]]).unique(maintain_order=True)
-        table = pl.DataFrame({"six": sixes, "aix": pl.int_range(offset, offset + len(sixes), dtype=pl.UInt32, eager=True)})
+        table = pl.DataFrame(
+            {"six": sixes, "aix": pl.int_range(offset, offset + len(sixes), dtype=pl.UInt32, eager=True)})
         found = Fingerprints(
             ids=pl.Series("article_id", [self.ids[s] for s in sixes.to_list()], dtype=pl.Utf8),
             paragraphs=exact.join(table, on="six").select(
@@ -1095,8 +1097,9 @@ def find_near_duplicates(
 
     ``known_paragraphs`` are the stored fingerprints of earlier runs (``article_id``,
     ``paragraph_hash`` in the format of `paragraph_fingerprint`, optional ``published_at``), as a
-    frame or already parsed into `StoredFingerprints`. A stored article is preferred to one of this batch. A stored article dated
-    after the new one still gets the link (the stored row is not rewritten), so the pair is kept.
+    frame or already parsed into `StoredFingerprints`. A stored article is preferred to one of
+    this batch. A stored article dated after the new one still gets the link (the stored row is
+    not rewritten), so the pair is kept.
     """
     n = articles.height
     if n == 0:

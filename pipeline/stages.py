@@ -116,8 +116,8 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
         with wh.transaction(con):
             wh.replace_all(con, "provinces", provinces_frame())
         known_ids = wh.read_frame(con, "SELECT article_id FROM news.articles")["article_id"].to_list()
-        # Read in chunks, before the first batch: at 100k articles the fingerprint strings alone
-        # would take a quarter of a gigabyte, the index built from them less than that.
+        # Read in chunks, before the first batch: at 100k articles these are 1.1 million
+        # fingerprint strings, each chunk parsed into the integer index and then dropped.
         known_paragraphs = wh.read_chunks(
             con,
             "SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
