@@ -7,12 +7,15 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
+from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging.version import Version
 
 from assets.resources import WarehouseResource
 from pipeline.report import CHART_MART, chart_markdown, render_weekly_chart, weekly_attacks
@@ -132,7 +135,17 @@ def _keep_for_partial_parsing(run_target: Path) -> None:
     shutil.rmtree(run_target, ignore_errors=True)
 
 
+class LocalDbtCliResource(DbtCliResource):
+    """dagster-dbt learns the dbt version by running `dbt --version` before every command: a
+    2.8 s start-up of dbt that also asks PyPI for the latest release, on a pipeline meant to run
+    offline. The executable is this environment's own, so its version is the installed dbt-core."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(installed_version("dbt-core"))
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return LocalDbtCliResource(
         project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=str(DBT_EXECUTABLE)
     )

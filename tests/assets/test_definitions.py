@@ -86,3 +86,19 @@ def test_sensor_fires_once_per_new_state_and_waits_for_settled_files(sample_arti
     context = dg.build_sensor_context(cursor=second.run_key, resources={"landing": landing})
     third = new_articles_sensor(context)
     assert isinstance(third, dg.RunRequest) and third.run_key not in (first.run_key, second.run_key)
+
+
+def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs():
+    """The resource skips dagster-dbt's `dbt --version` call (a dbt start-up and a PyPI lookup per
+    run); the version it assumes must be the one the executable reports."""
+    import re
+    import subprocess
+
+    from packaging.version import Version
+
+    from assets.dbt import DBT_EXECUTABLE, dbt_resource
+
+    reported = subprocess.run([str(DBT_EXECUTABLE), "--version"], capture_output=True, text=True, check=True)
+    core = re.search(r"installed:\s+(\d+\.\d+\.\d+)", reported.stdout)
+    assert core is not None, reported.stdout
+    assert dbt_resource()._cli_version == Version(core.group(1))
