@@ -34,10 +34,13 @@ def test_a_small_remainder_joins_the_shard_before_it():
     pending = pl.DataFrame({"article_id": [f"a{i}" for i in range(9)], "month": ["2020_01"] * 8 + [None]})
     assert [(len(ids), months) for ids, months in _shard_groups(pending, size=4)] == [
         (4, ["2020_01"]), (5, ["2020_01", "undated"])]
+    # ... unless the shard before it would then pass the memory bound
+    assert [(len(ids), months) for ids, months in _shard_groups(pending, size=4, limit=4)] == [
+        (4, ["2020_01"]), (4, ["2020_01"]), (1, ["undated"])]
 
 
 def test_shard_size_splits_the_backlog_over_the_workers_within_bounds():
-    assert shard_size(100_000, 2) == 5_000  # capped: a worker's memory stays bounded
+    assert shard_size(100_000, 2) == 6_000  # capped: a worker's memory stays bounded
     assert shard_size(8_000, 2) == 4_000
     assert shard_size(500, 2) == 2_000  # one shard: another worker would cost more than it saves
     assert shard_size(5, 2, min_articles=1) == 3
