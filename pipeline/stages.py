@@ -28,11 +28,10 @@ INGESTION_BATCH_FILES = 5_000
 INGESTION_DUCKDB_MEMORY = "256MB"
 # Extraction shards: each is extracted by its own worker (a Dagster step) and loaded in one
 # transaction. The upper bound keeps a worker's memory bounded whatever the backlog (measured
-# peak RSS: 470 MiB at 2,800 articles, 740 MiB at 6,000, so two workers fit beside Dagster in
-# 2 GiB). Each shard also costs about 2 s of process start-up and grammar compilation: with whole
-# months packed, 5,000 made 36 one-month shards of the 100k benchmark corpus and 6,000 makes 18
-# of two months. Below the lower bound, a worker's start-up costs more than the articles it takes.
-SHARD_MAX_ARTICLES = 6_000
+# peak RSS: 470 MiB at 2,800 articles, 740 MiB at 6,000); below the lower one, another worker's
+# start-up costs more than the articles it would take. Fewer, larger shards do not pay: at 100k
+# articles, 18 shards of two months took the same 234 s as 36 of one month (231 s).
+SHARD_MAX_ARTICLES = 5_000
 SHARD_MIN_ARTICLES = 2_000
 # Shard directories a crashed run left behind are removed once this old.
 STALE_SHARD_SECONDS = 24 * 3600

@@ -40,7 +40,7 @@ def test_a_small_remainder_joins_the_shard_before_it():
 
 
 def test_shard_size_splits_the_backlog_over_the_workers_within_bounds():
-    assert shard_size(100_000, 2) == 6_000  # capped: a worker's memory stays bounded
+    assert shard_size(100_000, 2) == 5_000  # capped: a worker's memory stays bounded
     assert shard_size(8_000, 2) == 4_000
     assert shard_size(500, 2) == 2_000  # one shard: another worker would cost more than it saves
     assert shard_size(5, 2, min_articles=1) == 3
