@@ -23,9 +23,10 @@ from pipeline.validation import ValidationOutcome, validate_table
 # Input files read per ingestion batch (and per transaction).
 INGESTION_BATCH_FILES = 5_000
 # Ingestion only appends, and never reads back what it wrote, so DuckDB's cache of the new rows
-# is dead weight: at 100k articles the step peaked at 1.66 GB RSS under the 1GB default and
-# at 1.32 GB under this.
-INGESTION_DUCKDB_MEMORY = "256MB"
+# is dead weight: at 100k articles `run_ingestion` peaked at 1.66 GB RSS under the 1GB default,
+# 1.23-1.28 GB at 256MB (three runs) and 1.17-1.20 GB at 128MB (five), in the same time (the tables
+# have no indexes, so appends need no memory that grows with them).
+INGESTION_DUCKDB_MEMORY = "128MB"
 # Extraction shards: each is extracted by its own worker (a Dagster step) and loaded in one
 # transaction. The upper bound keeps a worker's memory bounded whatever the backlog (measured
 # peak RSS: 470 MiB at 2,800 articles, 740 MiB at 6,000); below the lower one, another worker's
