@@ -102,3 +102,30 @@ def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs():
     core = re.search(r"installed:\s+(\d+\.\d+\.\d+)", reported.stdout)
     assert core is not None, reported.stdout
     assert dbt_resource()._cli_version == Version(core.group(1))
+
+
+def test_the_forkserver_preloads_every_grammar_that_extraction_imports():
+    """A grammar module missing from the preload list would be compiled again in every shard step."""
+    import subprocess
+    import sys
+
+    probe = """
+import importlib, sys
+from datetime import date
+import polars as pl
+from assets.jobs import EXTRACTION_GRAMMARS
+for name in EXTRACTION_GRAMMARS:
+    importlib.import_module(name)
+before = {m for m in sys.modules if m.startswith("pipeline.extract")}
+from pipeline.extract import extract_all
+body = "ISIS militants killed two soldiers and wounded three in Kirkuk on Monday, the army said."
+articles = pl.DataFrame({"article_id": ["a1"], "published_at": [date(2020, 7, 22)], "body": [body]})
+sentences = pl.DataFrame({"article_id": ["a1"], "sentence_idx": [0], "paragraph_idx": [0],
+                          "char_start": [0], "char_end": [len(body)], "text": [body]})
+extraction = extract_all(articles, sentences)
+assert extraction.incident_reports.height == 1, extraction.incident_reports
+print(sorted({m for m in sys.modules if m.startswith("pipeline.extract")} - before))
+"""
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                               cwd=Path(__file__).resolve().parents[2])
+    assert completed.stdout.strip() == "[]", completed.stdout
