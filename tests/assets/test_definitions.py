@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import dagster as dg
+from packaging.version import Version
 
+from assets.dbt import DBT_EXECUTABLE, dbt_resource
 from assets.definitions import defs
 from assets.resources import LandingDirectory
 from assets.sensors import new_articles_sensor
@@ -91,13 +96,6 @@ def test_sensor_fires_once_per_new_state_and_waits_for_settled_files(sample_arti
 def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs():
     """The resource skips dagster-dbt's `dbt --version` call (a dbt start-up and a PyPI lookup per
     run); the version it assumes must be the one the executable reports."""
-    import re
-    import subprocess
-
-    from packaging.version import Version
-
-    from assets.dbt import DBT_EXECUTABLE, dbt_resource
-
     reported = subprocess.run([str(DBT_EXECUTABLE), "--version"], capture_output=True, text=True, check=True)
     core = re.search(r"installed:\s+(\d+\.\d+\.\d+)", reported.stdout)
     assert core is not None, reported.stdout
@@ -106,9 +104,6 @@ def test_the_dbt_resource_knows_the_version_of_the_dbt_it_runs():
 
 def test_the_forkserver_preloads_every_grammar_that_extraction_imports():
     """A grammar module missing from the preload list would be compiled again in every shard step."""
-    import subprocess
-    import sys
-
     probe = """
 import importlib, sys
 from datetime import date
