@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from pipeline.clean import (
@@ -960,79 +961,136 @@ def paragraph_fingerprint(paragraph: str) -> str:
 
 class StoredFingerprints:
     """Fingerprints of articles already stored (earlier runs, and earlier batches of this run),
-    parsed once into integer join frames.
+    parsed once into integer tables that each batch joins against.
 
-    Each batch only joins against these. Re-parsing every stored fingerprint string for every
-    batch made ingestion quadratic in the corpus: at 20k articles, in 1,000-file batches, it
-    took ingestion from 12.8 s to 20.1 s and grew its memory with every batch. Stored articles
-    are numbered in the order they are added (``six``); the article-level facts are Python
-    lists, the join frames are integers and the 16-hex exact hashes, about 0.2 GB per 100k
-    articles.
+    The tables are DuckDB temporary tables: on the warehouse writer's connection, where they
+    stay within the writer's memory limit and spill to disk past it, or on a private in-memory
+    database. Held in polars, the index and the rows each batch joined from it grew the
+    ingestion step with the corpus (100k articles: peak RSS 0.6 GB in the first batch, 1.1 GB
+    in the last). Re-parsing every stored fingerprint string for every batch instead made
+    ingestion quadratic in the corpus.
+
+    Stored articles are numbered as they are added (``six``), so the joins compare 32-bit
+    integers and 16-hex exact hashes. An article's fingerprints are added once, all in one
+    call: a known article_id adds nothing, so each (article, 5-gram) pair is one row and a
+    5-gram's article count is a plain count.
     """
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.dates: list[date | None] = []
-        self._number: dict[str, int] = {}
-        self._exact: list[pl.DataFrame] = []  # six UInt32, h Utf8
-        self._samples: list[pl.DataFrame] = []  # six UInt32, s UInt32
+    _instances = 0
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self._own = con is None
+        self.con = duckdb.connect() if con is None else con
+        StoredFingerprints._instances += 1
+        # several indexes may share one connection: each has its own tables
+        prefix = f"sitrep_fp{StoredFingerprints._instances}"
+        self._articles, self._exact, self._samples = (f"{prefix}_{t}" for t in ("articles", "exact", "samples"))
+        self._size = 0
+        self._dates: dict[str, date | None] = {}
+        self.con.execute(
+            f"CREATE TEMP TABLE {self._articles} (six UINTEGER, article_id VARCHAR, published_at DATE);"
+            f"CREATE TEMP TABLE {self._exact} (six UINTEGER, h VARCHAR);"
+            f"CREATE TEMP TABLE {self._samples} (six UINTEGER, s UINTEGER);"
+        )
+
+    def __len__(self) -> int:
+        return self._size
+
+    def close(self) -> None:
+        for table in (self._articles, self._exact, self._samples):
+            self.con.execute(f"DROP TABLE IF EXISTS {table}")
+        if self._own:
+            self.con.close()
 
     @classmethod
-    def from_frames(cls, frames: Iterable[pl.DataFrame | None]) -> StoredFingerprints:
+    def from_frames(cls, frames: Iterable[pl.DataFrame | None],
+                    con: duckdb.DuckDBPyConnection | None = None) -> StoredFingerprints:
         """From rows in the stored format (``article_id``, ``paragraph_hash``, optional
-        ``published_at``), read in as many chunks as the caller likes: parsing one chunk at a
-        time keeps the exploded 5-gram strings of a large warehouse out of memory."""
-        stored = cls()
-        for frame in frames:
-            if frame is not None and frame.height:
-                stored.add_stored(frame)
+        ``published_at``), in one frame or in chunks (an article may span two)."""
+        stored = cls(con)
+        chunks = [frame for frame in frames if frame is not None and frame.height]
+        if chunks:
+            stored.add_stored(pl.concat(chunks, how="diagonal_relaxed"))
         return stored
 
-    def _numbers(self, article_ids: pl.Series, dates: pl.Series | None) -> pl.DataFrame:
-        """``article_id`` -> ``six`` for the given ids, numbering the ones not seen before."""
-        if dates is None:
-            dates = pl.Series([None] * len(article_ids), dtype=pl.Date)
-        unique = pl.DataFrame({"article_id": article_ids, "published_at": dates}).unique(
-            "article_id", keep="first", maintain_order=True)
-        numbers = []
-        for article_id, published in unique.iter_rows():
-            six = self._number.get(article_id)
-            if six is None:
-                six = self._number[article_id] = len(self.ids)
-                self.ids.append(article_id)
-                self.dates.append(published)
-            numbers.append(six)
-        return unique.select("article_id", six=pl.Series(numbers, dtype=pl.UInt32))
+    def _registered(self, frames: dict[str, pl.DataFrame], sql: str, params: list | None = None,
+                    result: bool = False) -> pl.DataFrame | None:
+        """Runs ``sql`` with ``frames`` visible to it under their names (and returns the result
+        as a frame if ``result``)."""
+        for name, frame in frames.items():
+            self.con.register(name, frame.to_arrow())
+        try:
+            if result:
+                return pl.from_arrow(self.con.sql(sql, params=params or None).to_arrow_table())
+            self.con.execute(sql, params or [])
+            return None
+        finally:
+            for name in frames:
+                self.con.unregister(name)
+
+    def _number(self, source: str) -> str:
+        """Numbers the article_ids of ``source`` (article_id, published_at) not seen before, and
+        returns a query of ``source``'s columns and ``six`` for those new articles only."""
+        first = self._size
+        self.con.execute(
+            f"INSERT INTO {self._articles} "
+            f"SELECT {first} + row_number() OVER (ORDER BY article_id) - 1, article_id, published_at "
+            f"FROM (SELECT article_id, min(published_at) AS published_at FROM {source} GROUP BY article_id) "
+            f"ANTI JOIN {self._articles} USING (article_id)"
+        )
+        self._size = self.con.execute(f"SELECT count(*) FROM {self._articles}").fetchall()[0][0]
+        return (f"(SELECT src.*, n.six FROM {source} AS src "
+                f"JOIN (SELECT six, article_id FROM {self._articles} WHERE six >= {first}) AS n USING (article_id))")
 
     def add_stored(self, frame: pl.DataFrame) -> None:
-        cols = frame.columns
-        rows = frame.select(
-            pl.col("article_id").cast(pl.Utf8),
-            pl.col("paragraph_hash").cast(pl.Utf8).fill_null("").str.split(" ").alias("parts"),
-        )
-        dates = frame["published_at"].cast(pl.Date) if "published_at" in cols else None
-        numbers = self._numbers(rows["article_id"], dates)
-        rows = rows.join(numbers, on="article_id", how="left", maintain_order="left").select("six", "parts")
-        self._exact.append(rows.select("six", h=pl.col("parts").list.first()))
-        self._samples.append(
-            rows.select("six", s=pl.col("parts").list.slice(1))
-            .explode("s")
-            .select("six", s=pl.col("s").str.to_integer(base=10, strict=False).cast(pl.UInt32, strict=False))
-            .drop_nulls("s")
-        )
+        """Stored rows from a frame (see `from_frames`)."""
+        if "published_at" not in frame.columns:
+            frame = frame.with_columns(published_at=pl.lit(None, dtype=pl.Date))
+        rows = frame.select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date),
+                            pl.col("paragraph_hash").cast(pl.Utf8))
+        self.con.register("sitrep_fp_stored", rows.to_arrow())
+        try:
+            self.add_stored_query("SELECT article_id, published_at, paragraph_hash FROM sitrep_fp_stored")
+        finally:
+            self.con.unregister("sitrep_fp_stored")
+
+    def add_stored_query(self, query: str) -> None:
+        """Stored rows from a query on the index's connection (article_id, published_at,
+        paragraph_hash), parsed by DuckDB without passing through Python."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE sitrep_fp_rows AS {query}")
+        try:
+            parsed = f"SELECT six, string_split(coalesce(paragraph_hash, ''), ' ') AS parts FROM {self._number('sitrep_fp_rows')}"
+            self.con.execute(f"INSERT INTO {self._exact} SELECT six, parts[1] FROM ({parsed})")
+            self.con.execute(
+                f"INSERT INTO {self._samples} SELECT DISTINCT six, TRY_CAST(token AS UINTEGER) AS s FROM ("
+                f"  SELECT six, unnest(parts[2:]) AS token FROM ({parsed})"
+                f") WHERE s IS NOT NULL"
+            )
+        finally:
+            self.con.execute("DROP TABLE IF EXISTS sitrep_fp_rows")
 
     def add_batch(self, prints: Fingerprints, published: pl.Series) -> None:
         """A batch's own fingerprints (``published``: its articles' dates, in ``prints.ids`` order)."""
-        numbers = self._numbers(prints.ids, published).select(
-            "six", aix=pl.int_range(pl.len(), dtype=pl.UInt32)
-        )  # prints.ids are unique, in aix order
-        self._exact.append(prints.paragraphs.join(numbers, on="aix").select("six", "h"))
-        self._samples.append(
-            prints.samples.join(numbers, on="aix").select("six", s=pl.col("s").cast(pl.UInt32))
-        )
+        ids = pl.DataFrame({"aix": pl.int_range(len(prints.ids), dtype=pl.UInt32, eager=True),
+                            "article_id": prints.ids.cast(pl.Utf8), "published_at": published.cast(pl.Date)})
+        self.con.register("sitrep_fp_ids", ids.to_arrow())
+        try:
+            new = self._number("sitrep_fp_ids")
+            self._registered(
+                {"sitrep_fp_exact": prints.paragraphs.select("aix", "h")},
+                f"INSERT INTO {self._exact} SELECT n.six, e.h FROM sitrep_fp_exact AS e JOIN {new} AS n USING (aix)",
+            )
+            self._registered(
+                {"sitrep_fp_samples": prints.samples.select("aix", pl.col("s").cast(pl.UInt32))},
+                f"INSERT INTO {self._samples} "
+                f"SELECT DISTINCT n.six, x.s FROM sitrep_fp_samples AS x JOIN {new} AS n USING (aix)",
+            )
+        finally:
+            self.con.unregister("sitrep_fp_ids")
 
     def published(self, article_id: str) -> date | None:
-        return self.dates[self._number[article_id]]
+        """The date of a stored article that the last `matching` returned."""
+        return self._dates[article_id]
 
     def matching(self, batch: Fingerprints, offset: int, exclude: Collection[str]) -> tuple[Fingerprints, pl.Series]:
         """The stored fingerprints that can match the batch's, as join frames numbered from
@@ -1045,39 +1103,53 @@ class StoredFingerprints:
         in a corpus of agency copy those are most of the matching rows, and they grow with it.
         """
         no_stock = pl.Series("s", [], dtype=pl.UInt64)
-        if not self.ids:
+        if not self._size:
             empty = Fingerprints(ids=pl.Series("article_id", [], dtype=pl.Utf8),
                                  paragraphs=batch.paragraphs.head(0), samples=batch.samples.head(0))
             return empty, no_stock
-        skip = pl.Series([self._number[a] for a in exclude if a in self._number], dtype=pl.UInt32)
-        matched = (
-            pl.concat(self._samples, rechunk=False).lazy()
-            .join(batch.samples.lazy().select(pl.col("s").cast(pl.UInt32).unique()), on="s", how="semi")
-            .filter(~pl.col("six").is_in(skip))
-        )
-        stock = matched.group_by("s").agg(df=pl.col("six").n_unique()).filter(
-            pl.col("df") > COMMON_SHINGLE_ARTICLES).select("s")
-        exact, samples, stock = pl.collect_all(
-            [
-                pl.concat(self._exact, rechunk=False).lazy()
-                .join(batch.paragraphs.lazy().select(pl.col("h").unique()), on="h", how="semi")
-                .filter(~pl.col("six").is_in(skip)),
-                matched.join(stock, on="s", how="anti"),
-                stock,
-            ]
-        )
+        frames = {
+            "sitrep_fp_batch_s": batch.samples.select(pl.col("s").cast(pl.UInt32).unique()),
+            "sitrep_fp_batch_h": batch.paragraphs.select(pl.col("h").unique()),
+            "sitrep_fp_exclude": pl.DataFrame({"article_id": list(exclude)}, schema={"article_id": pl.Utf8}),
+        }
+        skip = f"(SELECT six FROM {self._articles} SEMI JOIN sitrep_fp_exclude USING (article_id))"
+        # One query, so the matched rows are scanned and counted once: the stock 5-grams come
+        # back with a NULL six, the others with their rows.
+        samples = self._registered(
+            frames,
+            f"WITH matched AS MATERIALIZED ("
+            f"  SELECT six, s FROM {self._samples} SEMI JOIN sitrep_fp_batch_s USING (s) WHERE six NOT IN {skip}), "
+            f"articles AS MATERIALIZED (SELECT s, count(*) > ? AS stock FROM matched GROUP BY s) "
+            f"SELECT NULL::UINTEGER AS six, s FROM articles WHERE stock "
+            f"UNION ALL "
+            f"SELECT six, s FROM matched SEMI JOIN (SELECT s FROM articles WHERE NOT stock) USING (s)",
+            [COMMON_SHINGLE_ARTICLES], result=True,
+        ).sort("six", "s", nulls_last=True)
+        stock = samples.filter(pl.col("six").is_null())["s"]
+        samples = samples.filter(pl.col("six").is_not_null())
+        exact = self._registered(
+            frames,
+            f"SELECT six, h FROM {self._exact} SEMI JOIN sitrep_fp_batch_h USING (h) WHERE six NOT IN {skip} "
+            f"ORDER BY six, h", result=True)
         sixes = pl.concat([exact["six"], samples["six"]]).unique(maintain_order=True)
         table = pl.DataFrame(
             {"six": sixes, "aix": pl.int_range(offset, offset + len(sixes), dtype=pl.UInt32, eager=True)})
+        known = self._registered(
+            {"sitrep_fp_sixes": table.select("six")},
+            f"SELECT n.six, n.article_id, n.published_at FROM {self._articles} AS n SEMI JOIN sitrep_fp_sixes USING (six)",
+            result=True,
+        ).rows()
+        id_of = {six: article_id for six, article_id, _ in known}
+        self._dates = {article_id: published for _, article_id, published in known}
         found = Fingerprints(
-            ids=pl.Series("article_id", [self.ids[s] for s in sixes.to_list()], dtype=pl.Utf8),
+            ids=pl.Series("article_id", [id_of[s] for s in sixes.to_list()], dtype=pl.Utf8),
             paragraphs=exact.join(table, on="six").select(
                 "aix", paragraph_idx=pl.lit(None, dtype=pl.Int64), plen=pl.lit(None, dtype=pl.Int64), h="h"
             ),
             samples=samples.join(table, on="six").select("aix", paragraph_idx=pl.lit(None, dtype=pl.Int64),
                                                          s=pl.col("s").cast(pl.UInt64)),
         )
-        return found, stock["s"].cast(pl.UInt64)
+        return found, stock.cast(pl.UInt64)
 
 
 def find_near_duplicates(
@@ -1113,14 +1185,18 @@ def find_near_duplicates(
     known_dates: dict[str, date | None] = {}
     stored_stock = pl.Series("s", [], dtype=pl.UInt64)
     if known_paragraphs is not None:
-        index = (known_paragraphs if isinstance(known_paragraphs, StoredFingerprints)
-                 else StoredFingerprints.from_frames([known_paragraphs]))
-        stored, stored_stock = index.matching(prints, offset=len(all_ids), exclude=ids)
-        if len(stored.ids):
-            all_ids += stored.ids.to_list()
-            p_exact = pl.concat([b_exact, stored.paragraphs])
-            p_samples = pl.concat([b_samples, stored.samples])
-            known_dates = {other: index.published(other) for other in stored.ids.to_list()}
+        own = not isinstance(known_paragraphs, StoredFingerprints)
+        index = StoredFingerprints.from_frames([known_paragraphs]) if own else known_paragraphs
+        try:
+            stored, stored_stock = index.matching(prints, offset=len(all_ids), exclude=ids)
+            if len(stored.ids):
+                all_ids += stored.ids.to_list()
+                p_exact = pl.concat([b_exact, stored.paragraphs])
+                p_samples = pl.concat([b_samples, stored.samples])
+                known_dates = {other: index.published(other) for other in stored.ids.to_list()}
+        finally:
+            if own:
+                index.close()
 
     # One lazy plan, collected once: the joins are small and polars' per-call overhead is not.
     b_samples_l, p_samples_l, b_exact_l = b_samples.lazy(), p_samples.lazy(), b_exact.lazy()
@@ -1236,7 +1312,7 @@ def ingest_batches(
     *,
     run_id: str,
     known_article_ids: Collection[str],
-    known_paragraphs: pl.DataFrame | Iterable[pl.DataFrame] | None = None,
+    known_paragraphs: pl.DataFrame | Iterable[pl.DataFrame] | StoredFingerprints | None = None,
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     known_files: pl.DataFrame | None = None,
@@ -1252,8 +1328,10 @@ def ingest_batches(
     in date order a link can point from an earlier-dated copy to a later-dated article, as it does
     across runs). An exact copy found in a later batch no longer adds its metadata to the first.
 
-    ``known_paragraphs``: the stored fingerprints, as in `ingest_directory`, as one frame or as
-    chunks of one (read a chunk at a time, so a large warehouse's are never all held as text).
+    ``known_paragraphs``: the stored fingerprints, as in `ingest_directory`, as one frame, as
+    chunks of one, or already in a `StoredFingerprints` index, which the batches of this run are
+    added to (`pipeline.stages` builds it on the warehouse writer's connection, so that it spills
+    to disk rather than grow the process with the corpus).
 
     ``workers``: processes that decode, clean and split text and HTML files (default 1: all in
     this process; None: one per CPU, at most 4). They are used for batches of at least
@@ -1294,8 +1372,11 @@ def ingest_batches(
             manifest_rows[entry.rel] = list(parsed)
 
     # Stored fingerprints, and those of earlier batches, for near-duplicates across batches.
-    chunks = [known_paragraphs] if isinstance(known_paragraphs, pl.DataFrame) else (known_paragraphs or [])
-    stored = StoredFingerprints.from_frames(chunks)
+    if isinstance(known_paragraphs, StoredFingerprints):
+        stored, own_index = known_paragraphs, False
+    else:
+        chunks = [known_paragraphs] if isinstance(known_paragraphs, pl.DataFrame) else (known_paragraphs or [])
+        stored, own_index = StoredFingerprints.from_frames(chunks), True
     step = batch_files if batch_files and batch_files > 0 else max(len(entries), 1)
     seen_paths = {entry.rel for entry in entries}
     pool = _Workers(_default_workers() if workers is None else workers)
@@ -1316,6 +1397,8 @@ def ingest_batches(
             yield batch
     finally:
         pool.close()
+        if own_index:
+            stored.close()
 
 
 def _default_workers() -> int:

@@ -111,19 +111,20 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
     Files are read in batches, each committed in its own transaction, so memory stays bounded
     and a killed run keeps the batches it finished (their files count as unchanged next time).
     """
-    from pipeline.ingest import ingest_batches
+    from pipeline.ingest import StoredFingerprints, ingest_batches
 
     summary = StageSummary()
     with warehouse.writer(memory_cap=INGESTION_DUCKDB_MEMORY) as con:
         with wh.transaction(con):
             wh.replace_all(con, "provinces", provinces_frame())
         known_ids = wh.read_frame(con, "SELECT article_id FROM news.articles")["article_id"].to_list()
-        # Read in chunks, before the first batch: at 100k articles these are 1.1 million
-        # fingerprint strings, each chunk parsed into the integer index and then dropped.
-        known_paragraphs = wh.read_chunks(
-            con,
+        # Temporary tables of this connection: at 100k articles the index is 1.1 million
+        # paragraph hashes and 14 million sampled 5-grams, which DuckDB keeps within the
+        # writer's memory cap and spills past it.
+        known_paragraphs = StoredFingerprints(con)
+        known_paragraphs.add_stored_query(
             "SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
-            "JOIN news.articles a USING (article_id)",
+            "JOIN news.articles a USING (article_id)"
         )
         # The latest verdict per path: unchanged files are logged again without being parsed.
         known_files = wh.read_frame(

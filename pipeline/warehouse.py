@@ -312,13 +312,6 @@ def read_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = N
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
-def read_chunks(con: duckdb.DuckDBPyConnection, sql: str, rows: int = 100_000) -> Iterator[pl.DataFrame]:
-    """A large result a chunk of about ``rows`` rows at a time, so it is never all in memory.
-    Consume it before running anything else on ``con``."""
-    for batch in con.sql(sql).to_arrow_reader(rows):
-        yield pl.from_arrow(batch)
-
-
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """All or nothing: a failure (or a kill) leaves the tables as they were before BEGIN."""

@@ -482,10 +482,13 @@ def test_batches_add_up_to_the_single_batch(generated, tmp_path):
     assert peak_batched < 0.5 * peak_one
 
 
-def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated):
+def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated, tmp_path):
     """The stored index gives the same links however it was built: from the warehouse's
-    fingerprint strings in one frame, in small chunks (as pipeline.stages reads them), or from
-    the batches of this run; and stock 5-grams of the stored articles alone are exercised."""
+    fingerprint strings in a DuckDB table (as pipeline.stages reads them), in one frame, in small
+    chunks, or from the batches of this run; and stock 5-grams of the stored articles alone are
+    exercised."""
+    import duckdb
+
     from pipeline.ingest import StoredFingerprints, fingerprints
 
     whole = ingest_directory(generated, run_id="r", known_article_ids=[], now=NOW, workers=1)
@@ -496,6 +499,12 @@ def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated):
         .join(stored_articles.select("article_id", "published_at"), on="article_id")
         .select("article_id", "published_at", "paragraph_hash")
     )
+    warehouse = duckdb.connect(str(tmp_path / "stored.duckdb"))
+    warehouse.register("stored_rows", stored_rows.to_arrow())
+    warehouse.execute("CREATE TABLE article_paragraphs AS SELECT * FROM stored_rows")
+    warehouse.unregister("stored_rows")
+    by_table = StoredFingerprints(warehouse)
+    by_table.add_stored_query("SELECT article_id, published_at, paragraph_hash FROM article_paragraphs")
     by_frame = StoredFingerprints.from_frames([stored_rows])
     by_chunks = StoredFingerprints.from_frames(stored_rows.iter_slices(97))
     by_batches = StoredFingerprints()
@@ -503,9 +512,26 @@ def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated):
         part = stored_articles.slice(first, 250)
         by_batches.add_batch(fingerprints(part), part["published_at"])
 
-    links = [find_near_duplicates(new_articles, index).to_list() for index in (by_frame, by_chunks, by_batches)]
-    assert links[0] == links[1] == links[2]
+    indexes = (by_table, by_frame, by_chunks, by_batches)
+    links = [find_near_duplicates(new_articles, index).to_list() for index in indexes]
+    assert links[0] == links[1] == links[2] == links[3]
     assert find_near_duplicates(new_articles, stored_rows).to_list() == links[0]
     assert set(links[0]) & set(stored_articles["article_id"])  # some links go to stored articles
-    _, stock = by_frame.matching(fingerprints(new_articles), offset=0, exclude=[])
-    assert stock.len() > 0
+
+    def matched(index):
+        """What the index hands a batch of the new articles: (stored article, 5-gram), (stored
+        article, exact hash), and the stock 5-grams."""
+        found, stock = index.matching(fingerprints(new_articles), offset=0, exclude=[])
+        named = [frame.select(article_id=found.ids.gather(frame["aix"]), key=frame[key]).sort(pl.all())
+                 for frame, key in ((found.samples, "s"), (found.paragraphs, "h"))]
+        return named[0], named[1], stock.sort()
+
+    from_table = matched(by_table)
+    assert from_table[0].height and from_table[1].height and from_table[2].len()
+    for index in indexes[1:]:
+        for got, expected in zip(matched(index), from_table):
+            assert got.equals(expected)
+    assert all(len(index) == 700 for index in indexes)
+    for index in indexes:
+        index.close()
+    assert warehouse.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall() == [(0,)]
