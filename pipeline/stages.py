@@ -25,7 +25,8 @@ INGESTION_BATCH_FILES = 5_000
 # Ingestion only appends, and never reads back what it wrote, so DuckDB's cache of the new rows
 # is dead weight: at 100k articles `run_ingestion` peaked at 1.66 GB RSS under the 1GB default,
 # 1.23-1.28 GB at 256MB (three runs) and 1.17-1.20 GB at 128MB (five), in the same time (the tables
-# have no indexes, so appends need no memory that grows with them).
+# have no indexes, so appends need no memory that grows with them). The stored fingerprint index
+# lives under the same cap and spills to disk past it.
 INGESTION_DUCKDB_MEMORY = "128MB"
 # Extraction shards: each is extracted by its own worker (a Dagster step) and loaded in one
 # transaction. The upper bound keeps a worker's memory bounded whatever the backlog (measured
