@@ -141,7 +141,12 @@ class Warehouse:
         os.replace(staging, self.work_path)
 
     def _ensure_work(self) -> None:
-        """Make the work file usable: seed it from the published state when it is missing or broken."""
+        """Make the work file usable: seed it from the published state when it is missing or
+        broken, and drop what a killed process left in DuckDB's spill directory."""
+        # DuckDB deletes its spill files when a connection closes, but not those of a killed
+        # process, and never reuses them (ingestion's near-duplicate index spills there at
+        # scale). Under the writer lock no other process has the work file open.
+        shutil.rmtree(self.work_path.with_name(self.work_path.name + ".tmp"), ignore_errors=True)
         wal = self.work_path.with_name(self.work_path.name + ".wal")
         if not self.work_path.exists():
             wal.unlink(missing_ok=True)

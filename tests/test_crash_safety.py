@@ -174,6 +174,34 @@ def test_sigkill_full_matrix(crash_lab):
     print("killed during:", stages)
 
 
+def test_a_killed_writer_leaves_no_spill_files_behind(tmp_path):
+    """A writer killed while DuckDB has spilled to disk leaves its spill files; the next writer
+    removes them rather than letting every crash add its share to the disk."""
+    warehouse = Warehouse(tmp_path / "sitrep.duckdb")
+    spill_dir = warehouse.work_path.with_name(warehouse.work_path.name + ".tmp")
+    spiller = (
+        "import sys, time\n"
+        "from pipeline.warehouse import Warehouse\n"
+        "with Warehouse(sys.argv[1]).writer(memory_cap='32MB') as con:\n"
+        "    con.execute('CREATE TEMP TABLE big AS SELECT range AS a, range * 2 AS b FROM range(20000000)')\n"
+        "    print('spilled', flush=True)\n"
+        "    time.sleep(300)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", spiller, str(warehouse.published_path)],
+                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().strip() == "spilled"
+        assert any(spill_dir.iterdir())
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert any(spill_dir.iterdir())
+
+    with warehouse.writer() as con:
+        assert con.execute("SELECT count(*) FROM news.articles").fetchall() == [(0,)]
+    assert not spill_dir.exists() or not any(spill_dir.iterdir())
+
+
 def test_two_full_runs_give_identical_tables(crash_lab):
     """Idempotency: a run over input it has fully processed changes no table."""
     scratch = crash_lab["base"] / "idempotent"
