@@ -32,6 +32,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -1013,20 +1014,19 @@ class StoredFingerprints:
             stored.add_stored(pl.concat(chunks, how="diagonal_relaxed"))
         return stored
 
-    def _registered(self, frames: dict[str, pl.DataFrame], sql: str, params: list | None = None,
-                    result: bool = False) -> pl.DataFrame | None:
-        """Runs ``sql`` with ``frames`` visible to it under their names (and returns the result
-        as a frame if ``result``)."""
+    @contextmanager
+    def _visible(self, **frames: pl.DataFrame) -> Iterator[None]:
+        """Lets the SQL run inside the block read ``frames`` under their names."""
         for name, frame in frames.items():
             self.con.register(name, frame.to_arrow())
         try:
-            if result:
-                return pl.from_arrow(self.con.sql(sql, params=params or None).to_arrow_table())
-            self.con.execute(sql, params or [])
-            return None
+            yield
         finally:
             for name in frames:
                 self.con.unregister(name)
+
+    def _frame(self, sql: str, params: list | None = None) -> pl.DataFrame:
+        return pl.from_arrow(self.con.sql(sql, params=params or None).to_arrow_table())
 
     def _number(self, source: str) -> str:
         """Numbers the article_ids of ``source`` (article_id, published_at) not seen before, and
@@ -1048,11 +1048,8 @@ class StoredFingerprints:
             frame = frame.with_columns(published_at=pl.lit(None, dtype=pl.Date))
         rows = frame.select(pl.col("article_id").cast(pl.Utf8), pl.col("published_at").cast(pl.Date),
                             pl.col("paragraph_hash").cast(pl.Utf8))
-        self.con.register("sitrep_fp_stored", rows.to_arrow())
-        try:
+        with self._visible(sitrep_fp_stored=rows):
             self.add_stored_query("SELECT article_id, published_at, paragraph_hash FROM sitrep_fp_stored")
-        finally:
-            self.con.unregister("sitrep_fp_stored")
 
     def add_stored_query(self, query: str) -> None:
         """Stored rows from a query on the index's connection (article_id, published_at,
@@ -1073,20 +1070,14 @@ class StoredFingerprints:
         """A batch's own fingerprints (``published``: its articles' dates, in ``prints.ids`` order)."""
         ids = pl.DataFrame({"aix": pl.int_range(len(prints.ids), dtype=pl.UInt32, eager=True),
                             "article_id": prints.ids.cast(pl.Utf8), "published_at": published.cast(pl.Date)})
-        self.con.register("sitrep_fp_ids", ids.to_arrow())
-        try:
+        with self._visible(sitrep_fp_ids=ids, sitrep_fp_exact=prints.paragraphs.select("aix", "h"),
+                           sitrep_fp_samples=prints.samples.select("aix", pl.col("s").cast(pl.UInt32))):
             new = self._number("sitrep_fp_ids")
-            self._registered(
-                {"sitrep_fp_exact": prints.paragraphs.select("aix", "h")},
-                f"INSERT INTO {self._exact} SELECT n.six, e.h FROM sitrep_fp_exact AS e JOIN {new} AS n USING (aix)",
-            )
-            self._registered(
-                {"sitrep_fp_samples": prints.samples.select("aix", pl.col("s").cast(pl.UInt32))},
+            self.con.execute(
+                f"INSERT INTO {self._exact} SELECT n.six, e.h FROM sitrep_fp_exact AS e JOIN {new} AS n USING (aix)")
+            self.con.execute(
                 f"INSERT INTO {self._samples} "
-                f"SELECT DISTINCT n.six, x.s FROM sitrep_fp_samples AS x JOIN {new} AS n USING (aix)",
-            )
-        finally:
-            self.con.unregister("sitrep_fp_ids")
+                f"SELECT DISTINCT n.six, x.s FROM sitrep_fp_samples AS x JOIN {new} AS n USING (aix)")
 
     def published(self, article_id: str) -> date | None:
         """The date of a stored article that the last `matching` returned."""
@@ -1107,38 +1098,34 @@ class StoredFingerprints:
             empty = Fingerprints(ids=pl.Series("article_id", [], dtype=pl.Utf8),
                                  paragraphs=batch.paragraphs.head(0), samples=batch.samples.head(0))
             return empty, no_stock
-        frames = {
-            "sitrep_fp_batch_s": batch.samples.select(pl.col("s").cast(pl.UInt32).unique()),
-            "sitrep_fp_batch_h": batch.paragraphs.select(pl.col("h").unique()),
-            "sitrep_fp_exclude": pl.DataFrame({"article_id": list(exclude)}, schema={"article_id": pl.Utf8}),
-        }
+        batch_s = batch.samples.select(pl.col("s").cast(pl.UInt32).unique())
+        batch_h = batch.paragraphs.select(pl.col("h").unique())
+        excluded = pl.DataFrame({"article_id": list(exclude)}, schema={"article_id": pl.Utf8})
         skip = f"(SELECT six FROM {self._articles} SEMI JOIN sitrep_fp_exclude USING (article_id))"
-        # One query, so the matched rows are scanned and counted once: the stock 5-grams come
-        # back with a NULL six, the others with their rows.
-        samples = self._registered(
-            frames,
-            f"WITH matched AS MATERIALIZED ("
-            f"  SELECT six, s FROM {self._samples} SEMI JOIN sitrep_fp_batch_s USING (s) WHERE six NOT IN {skip}), "
-            f"articles AS MATERIALIZED (SELECT s, count(*) > ? AS stock FROM matched GROUP BY s) "
-            f"SELECT NULL::UINTEGER AS six, s FROM articles WHERE stock "
-            f"UNION ALL "
-            f"SELECT six, s FROM matched SEMI JOIN (SELECT s FROM articles WHERE NOT stock) USING (s)",
-            [COMMON_SHINGLE_ARTICLES], result=True,
-        ).sort("six", "s", nulls_last=True)
+        with self._visible(sitrep_fp_batch_s=batch_s, sitrep_fp_batch_h=batch_h, sitrep_fp_exclude=excluded):
+            # One query, so the matched rows are scanned and counted once: the stock 5-grams
+            # come back with a NULL six, the others with their rows.
+            samples = self._frame(
+                f"WITH matched AS MATERIALIZED ("
+                f"  SELECT six, s FROM {self._samples} SEMI JOIN sitrep_fp_batch_s USING (s) WHERE six NOT IN {skip}), "
+                f"articles AS MATERIALIZED (SELECT s, count(*) > ? AS stock FROM matched GROUP BY s) "
+                f"SELECT NULL::UINTEGER AS six, s FROM articles WHERE stock "
+                f"UNION ALL "
+                f"SELECT six, s FROM matched SEMI JOIN (SELECT s FROM articles WHERE NOT stock) USING (s)",
+                [COMMON_SHINGLE_ARTICLES],
+            ).sort("six", "s", nulls_last=True)
+            exact = self._frame(
+                f"SELECT six, h FROM {self._exact} SEMI JOIN sitrep_fp_batch_h USING (h) WHERE six NOT IN {skip} "
+                f"ORDER BY six, h")
         stock = samples.filter(pl.col("six").is_null())["s"]
         samples = samples.filter(pl.col("six").is_not_null())
-        exact = self._registered(
-            frames,
-            f"SELECT six, h FROM {self._exact} SEMI JOIN sitrep_fp_batch_h USING (h) WHERE six NOT IN {skip} "
-            f"ORDER BY six, h", result=True)
         sixes = pl.concat([exact["six"], samples["six"]]).unique(maintain_order=True)
         table = pl.DataFrame(
             {"six": sixes, "aix": pl.int_range(offset, offset + len(sixes), dtype=pl.UInt32, eager=True)})
-        known = self._registered(
-            {"sitrep_fp_sixes": table.select("six")},
-            f"SELECT n.six, n.article_id, n.published_at FROM {self._articles} AS n SEMI JOIN sitrep_fp_sixes USING (six)",
-            result=True,
-        ).rows()
+        with self._visible(sitrep_fp_sixes=table.select("six")):
+            known = self._frame(
+                f"SELECT n.six, n.article_id, n.published_at FROM {self._articles} AS n "
+                f"SEMI JOIN sitrep_fp_sixes USING (six)").rows()
         id_of = {six: article_id for six, article_id, _ in known}
         self._dates = {article_id: published for _, article_id, published in known}
         found = Fingerprints(
