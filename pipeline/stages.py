@@ -124,7 +124,7 @@ def run_ingestion(warehouse: wh.Warehouse, landing_dir: Path, run_id: str,
         # writer's memory cap and spills past it.
         known_paragraphs = StoredFingerprints(con)
         known_paragraphs.add_stored_query(
-            "SELECT p.article_id, a.published_at, p.paragraph_hash FROM news.article_paragraphs p "
+            "SELECT p.article_id, a.published_at, p.paragraph_hash, a.near_duplicate_of FROM news.article_paragraphs p "
             "JOIN news.articles a USING (article_id)"
         )
         # The latest verdict per path: unchanged files are logged again without being parsed.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -19,6 +19,7 @@ from pipeline.ingest import (
     decode_bytes,
     detect_language,
     find_near_duplicates,
+    fingerprints,
     ingest_directory,
     paragraphs_frame,
 )
@@ -187,6 +188,85 @@ def test_near_duplicates_prefer_the_earlier_article():
     # Fingerprints of an earlier run count before anything in this batch.
     known = paragraphs_frame(pl.DataFrame({"article_id": ["0123456789abcdef"], "body": ["\n\n".join(shared)]}))
     assert find_near_duplicates(articles, known).to_list() == ["0123456789abcdef", "0123456789abcdef", None]
+
+
+# Background paragraphs as outlets append them to every story on the insurgency: word for word,
+# over 80 characters, and three of them, enough to make any two such stories "copies".
+BACKGROUND = [
+    "ISIS sleeper cells continue to conduct insurgent activities such as bombings, ambushes, kidnappings and extortion.",
+    "ISIS controlled swaths of land in Iraq and Syria in 2014 but was later declared defeated in the two countries.",
+    "At the height of its power between 2014 and 2016, ISIS controlled an area roughly the size of Great Britain.",
+]
+
+
+def _story(index: int, background: list[str]) -> str:
+    """An article of its own two paragraphs (words drawn at random, so no 5-gram of them recurs)
+    around ``background``."""
+    import random
+
+    rng = random.Random(index)
+    own = [" ".join(f"w{rng.randrange(10**7)}" for _ in range(16)) for _ in range(2)]
+    return "\n\n".join([own[0], *background, own[1]])
+
+
+def _stories(first: int, count: int, background: list[str] = BACKGROUND) -> pl.DataFrame:
+    bodies = [_story(i, background) for i in range(first, first + count)]
+    return pl.DataFrame(
+        {"article_id": [article_id_for(b) for b in bodies], "body": bodies,
+         "published_at": [date(2020, 1, 1) + timedelta(days=i) for i in range(first, first + count)]},
+        schema={"article_id": pl.Utf8, "body": pl.Utf8, "published_at": pl.Date},
+    )
+
+
+def test_a_background_paragraph_in_more_than_20_originals_is_no_sign_of_copying():
+    """Three long paragraphs in common make two articles copies, unless more than
+    COMMON_PARAGRAPH_ORIGINALS articles hold them: then they are the outlets' stock background."""
+    from pipeline.ingest import COMMON_PARAGRAPH_ORIGINALS
+
+    assert COMMON_PARAGRAPH_ORIGINALS == 20
+    twenty = _stories(0, 20)
+    links = find_near_duplicates(twenty).to_list()
+    assert links == [None] + [twenty["article_id"][0]] * 19
+    assert find_near_duplicates(_stories(0, 21)).to_list() == [None] * 21
+
+
+def test_stock_paragraphs_count_stored_originals_and_the_batch():
+    """Held by 15 stored originals and 5 of the batch's articles, the background is still
+    evidence; by 15 and 6, it is stock. Stored near-copies do not count: the copies of one
+    widely syndicated story do not make its own text stock."""
+    import duckdb
+
+    from pipeline.ingest import StoredFingerprints
+
+    stored = _stories(0, 15)
+    stored_rows = paragraphs_frame(stored).join(stored.select("article_id", "published_at"), on="article_id")
+    original = stored["article_id"][0]
+    assert find_near_duplicates(_stories(100, 5), stored_rows).to_list() == [original] * 5
+    assert find_near_duplicates(_stories(100, 6), stored_rows).to_list() == [None] * 6
+
+    # 30 stored copies of the first story: not originals, so the 6 new articles still link.
+    copies = pl.concat([stored.head(1)] * 30).with_columns(
+        article_id=pl.Series([f"{i:016x}" for i in range(30)]), published_at=pl.lit(date(2021, 1, 1)))
+    copy_rows = paragraphs_frame(copies).join(copies.select("article_id", "published_at"), on="article_id")
+    with_copies = pl.concat([
+        stored_rows.with_columns(near_duplicate_of=pl.lit(None, dtype=pl.Utf8)),
+        copy_rows.with_columns(near_duplicate_of=pl.lit(original)),
+    ])
+    warehouse = duckdb.connect()
+    warehouse.register("rows", with_copies.to_arrow())
+    warehouse.execute("CREATE TABLE article_paragraphs AS SELECT * FROM rows")
+    by_table = StoredFingerprints(warehouse)
+    by_table.add_stored_query("SELECT article_id, published_at, paragraph_hash, near_duplicate_of FROM article_paragraphs")
+    by_batches = StoredFingerprints()
+    for frame in (stored, copies):
+        by_batches.add_batch(fingerprints(frame), frame["published_at"],
+                             pl.Series([original if frame is copies else None] * frame.height, dtype=pl.Utf8))
+    for index in (by_table, StoredFingerprints.from_frames([with_copies]), by_batches):
+        assert find_near_duplicates(_stories(100, 5), index).to_list() == [original] * 5
+        assert find_near_duplicates(_stories(100, 6), index).to_list() == [None] * 6
+        index.close()
+    # Counted as originals, the copies make the background stock at once.
+    assert find_near_duplicates(_stories(100, 1), with_copies.drop("near_duplicate_of")).to_list() == [None]
 
 
 def test_manifest_bad_date_and_missing_file_are_logged(landing):
@@ -485,32 +565,34 @@ def test_batches_add_up_to_the_single_batch(generated, tmp_path):
 def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated, tmp_path):
     """The stored index gives the same links however it was built: from the warehouse's
     fingerprint strings in a DuckDB table (as pipeline.stages reads them), in one frame, in small
-    chunks, or from the batches of this run; and stock 5-grams of the stored articles alone are
-    exercised."""
+    chunks, or from the batches of this run; and stock 5-grams of the stored articles alone, and
+    stock paragraphs, are exercised."""
     import duckdb
 
-    from pipeline.ingest import StoredFingerprints, fingerprints
+    from pipeline.ingest import StoredFingerprints
 
     whole = ingest_directory(generated, run_id="r", known_article_ids=[], now=NOW, workers=1)
     articles = whole.articles.sort("article_id")
     stored_articles, new_articles = articles.head(700), articles.tail(articles.height - 700)
     stored_rows = (
         paragraphs_frame(stored_articles)
-        .join(stored_articles.select("article_id", "published_at"), on="article_id")
-        .select("article_id", "published_at", "paragraph_hash")
+        .join(stored_articles.select("article_id", "published_at", "near_duplicate_of"), on="article_id")
+        .select("article_id", "published_at", "paragraph_hash", "near_duplicate_of")
     )
+    assert stored_rows["near_duplicate_of"].is_not_null().any()
     warehouse = duckdb.connect(str(tmp_path / "stored.duckdb"))
     warehouse.register("stored_rows", stored_rows.to_arrow())
     warehouse.execute("CREATE TABLE article_paragraphs AS SELECT * FROM stored_rows")
     warehouse.unregister("stored_rows")
     by_table = StoredFingerprints(warehouse)
-    by_table.add_stored_query("SELECT article_id, published_at, paragraph_hash FROM article_paragraphs")
+    by_table.add_stored_query(
+        "SELECT article_id, published_at, paragraph_hash, near_duplicate_of FROM article_paragraphs")
     by_frame = StoredFingerprints.from_frames([stored_rows])
     by_chunks = StoredFingerprints.from_frames(stored_rows.iter_slices(97))
     by_batches = StoredFingerprints()
     for first in range(0, 700, 250):
         part = stored_articles.slice(first, 250)
-        by_batches.add_batch(fingerprints(part), part["published_at"])
+        by_batches.add_batch(fingerprints(part), part["published_at"], part["near_duplicate_of"])
 
     indexes = (by_table, by_frame, by_chunks, by_batches)
     links = [find_near_duplicates(new_articles, index).to_list() for index in indexes]
@@ -520,14 +602,14 @@ def test_stored_fingerprints_read_in_chunks_or_added_by_batch_agree(generated, t
 
     def matched(index):
         """What the index hands a batch of the new articles: (stored article, 5-gram), (stored
-        article, exact hash), and the stock 5-grams."""
-        found, stock = index.matching(fingerprints(new_articles), offset=0, exclude=[])
+        article, exact hash), the stock 5-grams and the stock paragraphs."""
+        found, stock, stock_paragraphs = index.matching(fingerprints(new_articles), offset=0, exclude=[])
         named = [frame.select(article_id=found.ids.gather(frame["aix"]), key=frame[key]).sort(pl.all())
                  for frame, key in ((found.samples, "s"), (found.paragraphs, "h"))]
-        return named[0], named[1], stock.sort()
+        return named[0], named[1], stock.sort(), stock_paragraphs.sort()
 
     from_table = matched(by_table)
-    assert from_table[0].height and from_table[1].height and from_table[2].len()
+    assert from_table[0].height and from_table[1].height and from_table[2].len() and from_table[3].len()
     for index in indexes[1:]:
         for got, expected in zip(matched(index), from_table):
             assert got.equals(expected)
