@@ -1554,6 +1554,60 @@ def score_clusters(truth_path: Path | str, articles: Any, clustered_reports: Any
     }
 
 
+
+def score_copies(truth_path: Path | str, articles: Any) -> dict[str, Any]:
+    """How well ingestion grouped syndicated copies with their source: pairwise precision and
+    recall over the loaded articles, where the truth groups a copy with the article it re-publishes
+    (``syndicated_from``, through exact copies too) and the prediction follows
+    ``near_duplicate_of``. ``articles`` has ``article_id``, ``source_file`` and
+    ``near_duplicate_of`` (``news.articles``). Direction does not matter: a source linked to
+    its copy is the same pair."""
+    rows = _rows(articles)
+    name_of = {r["article_id"]: Path(str(r["source_file"])).name for r in rows}
+    # Only copies are kept: a million-line truth stays out of memory.
+    parent: dict[str, str] = {}
+    with Path(truth_path).open(encoding="utf-8") as handle:
+        for line in handle:
+            if '"syndicated_from": null' in line and '"exact_duplicate_of": null' in line:
+                continue
+            record = json.loads(line)
+            source = record["exact_duplicate_of"] or record["syndicated_from"]
+            parent[Path(record["file"]).name] = Path(source).name
+
+    def story(name: str) -> str:
+        seen = {name}
+        while name in parent and parent[name] not in seen:
+            name = parent[name]
+            seen.add(name)
+        return name
+
+    links = {r["article_id"]: r["near_duplicate_of"] for r in rows}
+
+    def group(article_id: str) -> str:
+        seen = {article_id}
+        while links.get(article_id) in name_of and links[article_id] not in seen:
+            article_id = links[article_id]
+            seen.add(article_id)
+        return article_id
+
+    predicted = [group(r["article_id"]) for r in rows]
+    truth = [story(name_of[r["article_id"]]) for r in rows]
+
+    def pairs(counts: Iterable[int]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts)
+
+    predicted_pairs = pairs(Counter(predicted).values())
+    truth_pairs = pairs(Counter(truth).values())
+    shared_pairs = pairs(Counter(zip(predicted, truth)).values())
+    precision = shared_pairs / predicted_pairs if predicted_pairs else 1.0
+    recall = shared_pairs / truth_pairs if truth_pairs else 1.0
+    return {
+        "articles": len(rows), "linked": sum(1 for v in links.values() if v),
+        "truth_pairs": truth_pairs, "predicted_pairs": predicted_pairs,
+        "pair_precision": round(precision, 4), "pair_recall": round(recall, 4),
+        "pair_f1": round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+    }
+
 _PRECISION_RANK = {"day": 1, "week": 2, "month": 3, "year": 4}
 _NOT_ATTACKS = frozenset({"airstrike", "security_operation"})
 

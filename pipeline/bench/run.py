@@ -40,6 +40,7 @@ import polars as pl
 from pipeline.bench.corpus import (
     generate_corpus,
     score_clusters,
+    score_copies,
     score_generated,
     score_weekly_attacks,
 )
@@ -289,7 +290,7 @@ def warehouse_frames(duckdb_path: Path) -> dict[str, pl.DataFrame]:
             return con.sql(sql).pl()
 
         return {
-            "articles": read("select article_id, source_file from news.articles"),
+            "articles": read("select article_id, source_file, near_duplicate_of from news.articles"),
             "incident_reports": read(
                 "select article_id, evidence, province_code, killed, wounded, event_date, "
                 "date_precision, event_type, perpetrator, perpetrator_basis from news.incident_reports"),
@@ -420,6 +421,10 @@ def bench_size(size: int, seed: int, workdir: Path, rows: list[Row], *, repeat: 
                                 note=f"P={clusters['pair_precision']:.3f} R={clusters['pair_recall']:.3f}; "
                                      f"{clusters['exact_share']:.1%} of {clusters['truth_events']} truth events "
                                      f"formed exactly; largest {clusters['largest_cluster_reports']} reports"))
+            copies = score_copies(stats.truth_path, frames["articles"])
+            rows.append(Row(size, "syndicated copies pair F1", copies["pair_f1"], "F1", "level",
+                            note=f"P={copies['pair_precision']:.3f} R={copies['pair_recall']:.3f}; "
+                                 f"{copies['linked']} of {copies['articles']} articles linked as copies"))
             weekly = score_weekly_attacks(stats.truth_path, frames["weekly"])
             rows.append(Row(size, "weekly attacks table, error vs truth", weekly["attacks_error"], "ratio",
                             "level",

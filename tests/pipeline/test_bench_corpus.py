@@ -358,3 +358,35 @@ def test_the_step_that_held_the_memory_peak_is_read_from_the_dagster_log(tmp_pat
     )
     assert steps_running_at(log, at(53, 0)) == ("extracted_events.extract_and_validate_shard[s001_2019_02]",)
     assert steps_running_at(log, None) == ()
+
+
+def test_copy_score_rewards_the_truth_links_and_ingestion_finds_them(corpus):
+    from datetime import UTC, datetime
+
+    from pipeline.bench.corpus import score_copies
+    from pipeline.ingest import ingest_directory
+
+    records = _truth(corpus)
+    frames = _frames_from_truth(corpus)
+    id_of = {Path(name).name: aid for aid, name in frames["articles"].iter_rows()}
+    source = {Path(r["file"]).name: Path(r["syndicated_from"]).name for r in records if r["syndicated_from"]}
+    truth_links = frames["articles"].with_columns(near_duplicate_of=pl.Series(
+        [id_of.get(source.get(Path(name).name)) for name in frames["articles"]["source_file"]], dtype=pl.Utf8))
+    assert truth_links["near_duplicate_of"].is_not_null().sum() >= 10, "the corpus has syndicated copies"
+    perfect = score_copies(corpus / "truth.jsonl", truth_links)
+    assert perfect["pair_precision"] == perfect["pair_recall"] == 1.0
+
+    unlinked = score_copies(corpus / "truth.jsonl", truth_links.with_columns(pl.lit(None, dtype=pl.Utf8)
+                                                                           .alias("near_duplicate_of")))
+    assert unlinked["pair_recall"] == 0.0 and unlinked["pair_precision"] == 1.0
+    # one original wrongly linked to another story's source: precision drops, recall holds
+    stray = truth_links["article_id"][truth_links["near_duplicate_of"].is_null().arg_true()[5]]
+    wrong = truth_links.with_columns(pl.when(pl.col("article_id") == stray)
+                                     .then(pl.lit(truth_links["near_duplicate_of"].drop_nulls()[0]))
+                                     .otherwise(pl.col("near_duplicate_of")).alias("near_duplicate_of"))
+    assert score_copies(corpus / "truth.jsonl", wrong)["pair_precision"] < 1.0
+
+    batch = ingest_directory(corpus / "articles", run_id="r", known_article_ids=[],
+                             now=datetime(2026, 1, 1, tzinfo=UTC))
+    found = score_copies(corpus / "truth.jsonl", batch.articles)
+    assert found["pair_precision"] == 1.0 and found["pair_recall"] >= 0.95, found
