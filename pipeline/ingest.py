@@ -506,6 +506,7 @@ class _Collector:
     def next_batch(self) -> None:
         """Hand over the rows collected so far; only the ids of their articles are kept."""
         self.earlier.update((aid, row["source_file"]) for aid, row in self.by_id.items())
+        self.file_stats.clear()  # read when a file is logged, which its batch has done
         self.by_id = {}
         self.spans = {}
         self.articles = []

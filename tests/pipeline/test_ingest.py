@@ -536,9 +536,10 @@ def test_batches_add_up_to_the_single_batch(generated, tmp_path):
     assert all(b.log.height == 150 for b in batches[:-1])
 
     log = pl.concat([b.log for b in batches])
-    assert log.select("path", "status", "article_id").sort("path").equals(
-        one.log.select("path", "status", "article_id").sort("path")
+    assert log.select("path", "status", "article_id", "file_size", "file_mtime_ns").sort("path").equals(
+        one.log.select("path", "status", "article_id", "file_size", "file_mtime_ns").sort("path")
     )
+    assert log.filter(pl.col("path").str.ends_with(".txt"))["file_size"].null_count() == 0
     copy_row = log.filter(pl.col("path") == "zz_copy.txt").row(0, named=True)
     assert copy_row["status"] == "duplicate"
     assert f"first read from {first_file.relative_to(landing).as_posix()}" in copy_row["reason"]
