@@ -1070,7 +1070,8 @@ class StoredFingerprints:
             columns = {row[0] for row in self.con.execute("DESCRIBE sitrep_fp_rows").fetchall()}
             if "near_duplicate_of" not in columns:
                 self.con.execute("ALTER TABLE sitrep_fp_rows ADD COLUMN near_duplicate_of VARCHAR")
-            parsed = f"SELECT six, string_split(coalesce(paragraph_hash, ''), ' ') AS parts FROM {self._number('sitrep_fp_rows')}"
+            parsed = (f"SELECT six, string_split(coalesce(paragraph_hash, ''), ' ') AS parts "
+                      f"FROM {self._number('sitrep_fp_rows')}")
             self.con.execute(f"INSERT INTO {self._exact} SELECT six, parts[1] FROM ({parsed})")
             self.con.execute(
                 f"INSERT INTO {self._samples} SELECT DISTINCT six, TRY_CAST(token AS UINTEGER) AS s FROM ("
@@ -1423,7 +1424,8 @@ def ingest_batches(
                             c.record(rel, None, "quarantined", f"manifest names a file that does not exist (in {manifest})")
             batch, prints = _finish(c, stored)
             if not last:
-                stored.add_batch(prints, batch.articles["published_at"], batch.articles["near_duplicate_of"])
+                stored.add_batch(prints, batch.articles["published_at"],
+                                 batch.articles["near_duplicate_of"])
             c.next_batch()
             yield batch
     finally:
